@@ -1,0 +1,3 @@
+from openpsap.cli import main
+
+main()

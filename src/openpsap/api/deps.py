@@ -1,0 +1,114 @@
+"""FastAPI dependencies: who is calling, which roles a route allows, and running a command.
+
+Every route declares its roles with **allowed(...) (or public()); a test walks the whole
+role x route matrix from these declarations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy.orm import Session
+
+from openpsap.auth import service as auth_service
+from openpsap.auth.roles import Role
+from openpsap.auth.service import Principal
+from openpsap.commands import CommandRunner, UnitOfWork, fingerprint
+from openpsap.errors import Forbidden, Unauthorized
+
+SESSION_COOKIE = "openpsap_session"
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+ROLES_KEY = "x-roles"
+
+
+def read_db(request: Request):
+    with request.app.state.db.read() as session:
+        yield session
+
+
+ReadDb = Annotated[Session, Depends(read_db)]
+
+
+def bearer_or_cookie(headers: Any, cookies: dict[str, str], query: Any = None) -> tuple[str | None, bool]:
+    auth = headers.get("authorization")
+    if auth:
+        scheme, _, token = auth.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthorized("Authorization header must be 'Bearer <token>'")
+        return token.strip(), False
+    if query is not None and query.get("token"):
+        return query.get("token"), False
+    if cookies.get(SESSION_COOKIE):
+        return cookies[SESSION_COOKIE], True
+    return None, False
+
+
+def principal_for(app: Any, token: str | None, via_cookie: bool) -> Principal:
+    if not token:
+        raise Unauthorized("log in first: POST /api/v1/auth/login, then send 'Authorization: Bearer <token>'")
+    with app.state.db.read() as session:
+        p = auth_service.authenticate(session, token=token, clock=app.state.clock)
+    return Principal(p.username, p.roles, p.unit_id, p.csrf_token, via_cookie)
+
+
+def current_principal(request: Request) -> Principal:
+    token, via_cookie = bearer_or_cookie(request.headers, request.cookies)
+    principal = principal_for(request.app, token, via_cookie)
+    if via_cookie and request.method not in SAFE_METHODS:
+        if request.headers.get(CSRF_HEADER) != principal.csrf_token:
+            raise Forbidden(f"missing or wrong {CSRF_HEADER} header for a cookie session")
+    return principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+
+
+def _require(roles: frozenset[str]) -> Callable[[Principal], Principal]:
+    def require_role(principal: CurrentPrincipal) -> Principal:
+        if not principal.roles & roles:
+            raise Forbidden(
+                f"user {principal.username} ({', '.join(sorted(principal.roles))}) may not do this; "
+                f"it needs one of: {', '.join(sorted(roles))}",
+                needs=sorted(roles),
+            )
+        return principal
+
+    require_role.roles = roles  # type: ignore[attr-defined]
+    return require_role
+
+
+def allowed(*roles: Role) -> dict[str, Any]:
+    names = frozenset(r.value for r in roles)
+    return {"dependencies": [Depends(_require(names))], "openapi_extra": {ROLES_KEY: sorted(names)}}
+
+
+def public() -> dict[str, Any]:
+    return {"openapi_extra": {ROLES_KEY: ["public"]}}
+
+
+class Command:
+    """Runs one command for the caller, honouring an Idempotency-Key header."""
+
+    def __init__(self, runner: CommandRunner, principal: Principal, key: str | None, fp: str) -> None:
+        self.runner, self.principal, self.key, self.fp = runner, principal, key, fp
+
+    def run(self, fn: Callable[[UnitOfWork], Any], *, status_code: int = 200) -> JSONResponse:
+        result, replayed = self.runner.run(
+            fn, actor=self.principal.username, idempotency_key=self.key, fingerprint=self.fp, status_code=status_code
+        )
+        headers = {"Idempotent-Replayed": "true"} if replayed else None
+        return JSONResponse(result, status_code=status_code, headers=headers)
+
+
+async def command(request: Request, principal: CurrentPrincipal) -> Command:
+    body = await request.body()
+    key = request.headers.get("idempotency-key")
+    fp = fingerprint(request.method, request.url.path, body)
+    return Command(request.app.state.runner, principal, key, fp)
+
+
+Cmd = Annotated[Command, Depends(command)]

@@ -1,0 +1,110 @@
+"""One JSON error shape for everything: {"error": kind, "message": ..., "details": {...}}.
+
+Also the request-size guard: bodies over max_body_bytes get 413 before any handler runs.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from openpsap.errors import CADError
+
+log = logging.getLogger(__name__)
+
+
+def error_body(kind: str, message: str, **details: Any) -> dict[str, Any]:
+    return {"error": kind, "message": message, "details": details}
+
+
+def _short(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg")), "type": str(e.get("type"))} for e in errors[:20]]
+
+
+def _summary(errors: list[dict[str, Any]]) -> str:
+    parts = []
+    for e in errors[:5]:
+        where = ".".join(p for p in e["loc"] if p not in ("body",)) or "body"
+        parts.append(f"{where}: {e['msg']}")
+    return "; ".join(parts)
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(CADError)
+    async def _cad(_: Request, exc: CADError) -> JSONResponse:
+        return JSONResponse(exc.to_json(), status_code=exc.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = _short(list(exc.errors()))
+        return JSONResponse(error_body("invalid_input", _summary(errors), errors=errors), status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        kinds = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}
+        return JSONResponse(
+            error_body(kinds.get(exc.status_code, "http_error"), str(exc.detail)),
+            status_code=exc.status_code,
+            headers=getattr(exc, "headers", None),
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return JSONResponse(error_body("internal", "internal error; it has been logged"), status_code=500)
+
+
+class BodyLimit:
+    """Refuse request bodies larger than `limit` bytes with a JSON 413, declared or streamed."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None:
+            try:
+                too_big = int(declared) > self.limit
+            except ValueError:
+                too_big = False
+                await self._reply(send, 400, "bad_request", "Content-Length is not a number")
+                return
+            if too_big:
+                await self._reply(send, 413, "too_large", f"request body over {self.limit} bytes")
+                return
+        seen = 0
+
+        async def limited() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise _TooLarge()
+            return message
+
+        try:
+            await self.app(scope, limited, send)
+        except _TooLarge:
+            await self._reply(send, 413, "too_large", f"request body over {self.limit} bytes")
+
+    async def _reply(self, send: Send, status: int, kind: str, message: str) -> None:
+        response = JSONResponse(error_body(kind, message), status_code=status)
+        await response({"type": "http"}, _empty_receive, send)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+async def _empty_receive() -> Message:
+    return {"type": "http.disconnect"}

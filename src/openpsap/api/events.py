@@ -1,0 +1,87 @@
+"""The event log over HTTP: GET /events?after=SEQ, and the live WebSocket /stream?after=SEQ.
+
+The stream first replays every event after SEQ in order, then sends new ones as they commit.
+A client that reconnects with the last seq it saw misses nothing and sees nothing twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+from fastapi import APIRouter, Query, WebSocket, WebSocketDisconnect
+from starlette.concurrency import run_in_threadpool
+
+from openpsap.api.deps import ReadDb, allowed, bearer_or_cookie, principal_for
+from openpsap.auth.roles import Role as R
+from openpsap.errors import CADError
+from openpsap.eventlog import service as eventlog
+
+router = APIRouter(tags=["events"])
+READERS = frozenset({R.call_taker, R.dispatcher, R.supervisor, R.analyst, R.admin})
+BATCH = 500
+
+
+@router.get("/events", **allowed(*READERS))
+def list_events(db: ReadDb, after: int = Query(0, ge=0), limit: int = Query(500, ge=1, le=5000)):
+    events = eventlog.after(db, seq=after, limit=limit)
+    return {"events": [eventlog.to_json(e) for e in events], "last_seq": events[-1].seq if events else after}
+
+
+def _read_batch(app, after: int) -> list[dict]:  # noqa: ANN001
+    with app.state.db.read() as session:
+        return [eventlog.to_json(e) for e in eventlog.after(session, seq=after, limit=BATCH)]
+
+
+@router.websocket("/stream")
+async def stream(websocket: WebSocket, after: int = 0):
+    """Roles: call_taker, dispatcher, supervisor, analyst, admin. Token in the Authorization header,
+    the `token` query parameter or the session cookie. Closes with 4401 (no/bad login), 4403 (role)
+    or 4422 (bad after)."""
+    app = websocket.app
+    await websocket.accept()
+    try:
+        token, via_cookie = bearer_or_cookie(websocket.headers, websocket.cookies, websocket.query_params)
+        principal = await run_in_threadpool(principal_for, app, token, via_cookie)
+    except CADError as exc:
+        await websocket.send_json(exc.to_json())
+        await websocket.close(code=4401)
+        return
+    if not principal.roles & READERS:
+        await websocket.send_json({"error": "forbidden", "message": "this role may not read the event stream", "details": {}})
+        await websocket.close(code=4403)
+        return
+    if after < 0:
+        await websocket.close(code=4422)
+        return
+    bus = app.state.bus
+    waiter = bus.subscribe()
+    closed = asyncio.ensure_future(_until_disconnect(websocket))
+    last = after
+    try:
+        while not closed.done():
+            waiter.clear()
+            batch = await run_in_threadpool(_read_batch, app, last)
+            for event in batch:
+                await websocket.send_json(event)
+                last = event["seq"]
+            if len(batch) == BATCH:
+                continue
+            wake = asyncio.ensure_future(waiter.wait())
+            await asyncio.wait({wake, closed}, timeout=app.state.settings.stream_poll_seconds, return_when=asyncio.FIRST_COMPLETED)
+            wake.cancel()
+    except (WebSocketDisconnect, RuntimeError):
+        pass
+    finally:
+        bus.unsubscribe(waiter)
+        closed.cancel()
+        with contextlib.suppress(Exception):
+            await closed
+
+
+async def _until_disconnect(websocket: WebSocket) -> None:
+    with contextlib.suppress(WebSocketDisconnect, RuntimeError):
+        while True:
+            message = await websocket.receive()
+            if message["type"] == "websocket.disconnect":
+                return

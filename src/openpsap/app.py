@@ -1,0 +1,63 @@
+"""create_app(settings) -> FastAPI: routers under /api/v1, one error shape, body limit, live bus."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from openpsap import __version__
+from openpsap.api import errors
+from openpsap.api import events as events_views
+from openpsap.api import meta as meta_views
+from openpsap.api.bus import EventBus
+from openpsap.auth import views as auth_views
+from openpsap.calls import views as call_views
+from openpsap.clock import Clock, SystemClock
+from openpsap.commands import CommandRunner
+from openpsap.config import Settings
+from openpsap.db import Database
+from openpsap.incidents import views as incident_views
+from openpsap.incidents.priority import PriorityScale
+from openpsap.stations import views as station_views
+from openpsap.units import views as unit_views
+
+API = "/api/v1"
+
+
+def create_app(settings: Settings, *, database: Database | None = None, clock: Clock | None = None) -> FastAPI:
+    db = database or Database(settings.resolved_database_url(), sqlite_synchronous=settings.sqlite_synchronous)
+    bus = EventBus()
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        bus.attach(asyncio.get_running_loop())
+        yield
+        if database is None:
+            db.dispose()
+
+    app = FastAPI(
+        title="openpsap",
+        version=__version__,
+        description="911 call handling, triage and computer-aided dispatch. Every route lists its roles in x-roles.",
+        openapi_url=f"{API}/openapi.json",
+        docs_url=f"{API}/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.db = db
+    app.state.clock = clock or SystemClock()
+    app.state.bus = bus
+    app.state.runner = CommandRunner(db, clock=app.state.clock, on_commit=bus.notify)
+    app.state.priority_scale = PriorityScale(settings.priority_scale)
+    for router in (
+        meta_views.router, auth_views.router, call_views.router, incident_views.router,
+        unit_views.router, station_views.router, events_views.router,
+    ):
+        app.include_router(router, prefix=API)
+    errors.install(app)
+    app.add_middleware(errors.BodyLimit, limit=settings.max_body_bytes)
+    return app

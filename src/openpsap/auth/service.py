@@ -1,0 +1,129 @@
+"""Users, passwords (argon2) and API tokens (random, stored as SHA-256, expiring)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from openpsap.auth.models import ApiToken, Credential, User
+from openpsap.auth.roles import Role
+from openpsap.clock import Clock
+from openpsap.commands import UnitOfWork
+from openpsap.errors import Conflict, InvalidInput, NotFound, Unauthorized
+from openpsap.units.models import Unit
+
+USERNAME = re.compile(r"^[a-z][a-z0-9_.\-]{1,63}$")
+MIN_PASSWORD = 8
+_hasher = PasswordHasher()
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: the user and how they authenticated."""
+
+    username: str
+    roles: frozenset[str]
+    unit_id: str | None
+    csrf_token: str | None = None
+    via_cookie: bool = False
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def check_roles(roles: list[str]) -> list[str]:
+    known = {r.value for r in Role}
+    bad = [r for r in roles if r not in known]
+    if not roles or bad:
+        raise InvalidInput(f"roles must be one or more of {', '.join(sorted(known))}", field="roles")
+    return sorted(set(roles))
+
+
+def add_user(
+    uow: UnitOfWork, *, username: str, password: str, roles: list[str], display_name: str | None = None, unit_id: str | None = None
+) -> User:
+    if not USERNAME.match(username):
+        raise InvalidInput("username must be 2-64 characters: lowercase letters, digits, _ . - and start with a letter", field="username")
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput(f"password must be at least {MIN_PASSWORD} characters", field="password")
+    roles = check_roles(roles)
+    db = uow.session
+    if db.get(User, username) is not None:
+        raise Conflict(f"user {username} already exists", username=username)
+    if unit_id is not None and db.get(Unit, unit_id) is None:
+        raise NotFound(f"unit {unit_id} not found", unit_id=unit_id)
+    data = {"username": username, "display_name": display_name or username, "roles": roles, "unit_id": unit_id}
+    uow.emit("user-added", "user", username, data)
+    set_password(uow, username=username, password=password)
+    return db.get(User, username)
+
+
+def set_password(uow: UnitOfWork, *, username: str, password: str) -> None:
+    cred = uow.session.get(Credential, username)
+    hashed = _hasher.hash(password)
+    if cred is None:
+        uow.session.add(Credential(username=username, password_hash=hashed))
+    else:
+        cred.password_hash = hashed
+    uow.session.execute(delete(ApiToken).where(ApiToken.username == username))
+    uow.emit("user-password-set", "user", username, {"username": username})
+
+
+def verify_password(db: Session, *, username: str, password: str) -> User:
+    """Check a password (slow by design: run it outside any write transaction).
+
+    The same message for an unknown user and a wrong password."""
+    user = db.get(User, username)
+    cred = db.get(Credential, username)
+    try:
+        ok = user is not None and user.active and cred is not None and _hasher.verify(cred.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        ok = False
+    if not ok:
+        raise Unauthorized("wrong username or password")
+    return user
+
+
+def issue_token(uow: UnitOfWork, *, username: str, ttl: timedelta) -> tuple[str, ApiToken]:
+    token = secrets.token_urlsafe(32)
+    record = ApiToken(
+        token_hash=hash_token(token),
+        username=username,
+        csrf_token=secrets.token_urlsafe(24),
+        created_at=uow.now,
+        expires_at=uow.now + ttl,
+    )
+    uow.session.add(record)
+    uow.emit("user-logged-in", "user", username, {"username": username, "expires_at": record.expires_at.isoformat()})
+    return token, record
+
+
+def logout(db: Session, *, token: str) -> None:
+    db.execute(delete(ApiToken).where(ApiToken.token_hash == hash_token(token)))
+
+
+def authenticate(db: Session, *, token: str, clock: Clock) -> Principal:
+    row = db.execute(
+        select(ApiToken, User).join(User, User.username == ApiToken.username).where(ApiToken.token_hash == hash_token(token))
+    ).first()
+    if row is None:
+        raise Unauthorized("unknown or revoked token; log in again at POST /api/v1/auth/login")
+    api_token, user = row
+    if api_token.expires_at <= clock.now():
+        raise Unauthorized("token expired; log in again at POST /api/v1/auth/login")
+    if not user.active:
+        raise Unauthorized(f"user {user.username} is disabled")
+    return Principal(user.username, frozenset(user.roles), user.unit_id, api_token.csrf_token)
+
+
+def list_users(db: Session) -> list[User]:
+    return list(db.scalars(select(User).order_by(User.username)))

@@ -1,0 +1,78 @@
+"""HTTP routes: log in and out, who am I, users (admin)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from openpsap.api.deps import SESSION_COOKIE, Cmd, CurrentPrincipal, ReadDb, allowed, bearer_or_cookie, public
+from openpsap.auth import service
+from openpsap.auth.models import User
+from openpsap.auth.roles import ALL_ROLES
+from openpsap.auth.roles import Role as R
+from openpsap.auth.schemas import LoginRequest, LoginResponse, UserCreate, UserRead
+from openpsap.clock import iso
+from openpsap.errors import NotFound
+
+router = APIRouter(tags=["auth"])
+
+
+def _user(user) -> dict:  # noqa: ANN001
+    return UserRead.model_validate(user).model_dump(mode="json")
+
+
+@router.post("/auth/login", response_model=LoginResponse, **public())
+def login(body: LoginRequest, request: Request):
+    """Exchange a username and password for a bearer token (and a console session cookie)."""
+    settings = request.app.state.settings
+    ttl = timedelta(hours=settings.token_ttl_hours)
+    with request.app.state.db.read() as session:
+        user = service.verify_password(session, username=body.username, password=body.password)
+    with request.app.state.runner.unit_of_work(actor=body.username) as uow:
+        token, record = service.issue_token(uow, username=body.username, ttl=ttl)
+        payload = {"token": token, "csrf_token": record.csrf_token, "expires_at": iso(record.expires_at), "user": _user(user)}
+    response = JSONResponse(payload)
+    response.set_cookie(
+        SESSION_COOKIE, token, max_age=int(ttl.total_seconds()), httponly=True, samesite="strict",
+        secure=request.url.scheme == "https",
+    )
+    return response
+
+
+@router.post("/auth/logout", status_code=204, **allowed(*ALL_ROLES))
+def logout(request: Request, _: CurrentPrincipal):
+    token, _via_cookie = bearer_or_cookie(request.headers, request.cookies)
+    with request.app.state.db.write() as session:
+        service.logout(session, token=token)
+        session.commit()
+    response = JSONResponse(None, status_code=204)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.get("/me", response_model=UserRead, **allowed(*ALL_ROLES))
+def me(principal: CurrentPrincipal, db: ReadDb):
+    user = db.get(User, principal.username)
+    if user is None:
+        raise NotFound(f"user {principal.username} not found")
+    return _user(user)
+
+
+@router.get("/users", response_model=list[UserRead], **allowed(R.admin, R.supervisor))
+def list_users(db: ReadDb):
+    return [_user(u) for u in service.list_users(db)]
+
+
+@router.post("/users", status_code=201, response_model=UserRead, **allowed(R.admin))
+def add_user(body: UserCreate, cmd: Cmd):
+    return cmd.run(
+        lambda uow: _user(
+            service.add_user(
+                uow, username=body.username, password=body.password, roles=body.roles,
+                display_name=body.display_name, unit_id=body.unit_id,
+            )
+        ),
+        status_code=201,
+    )

@@ -1,0 +1,65 @@
+"""API shapes for calls."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field, field_validator
+
+from openpsap.calls.enums import Channel
+from openpsap.schemas import LocationIn, Read, Strict
+
+PHONE_CHARS = set("0123456789+-() .#*")
+
+
+def _phone(value: str | None) -> str | None:
+    if value is not None and (not value or set(value) - PHONE_CHARS):
+        raise ValueError("caller_number may hold only digits, spaces and + - ( ) . # *")
+    return value
+
+
+class CallCreate(Strict):
+    channel: Channel = Channel.voice
+    caller_number: str | None = Field(default=None, max_length=32)
+    received_at: datetime | None = Field(default=None, description="when the call arrived; default now")
+    location: LocationIn | None = None
+    narrative: str = Field(default="", max_length=20_000)
+
+    _check_phone = field_validator("caller_number")(_phone)
+
+    @field_validator("received_at")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("received_at needs a time zone, e.g. 2026-11-27T10:00:00Z")
+        return value
+
+
+class CallUpdate(Strict):
+    caller_number: str | None = Field(default=None, max_length=32)
+    location: LocationIn | None = None
+    narrative: str | None = Field(default=None, max_length=20_000)
+
+    _check_phone = field_validator("caller_number")(_phone)
+
+
+class CallLink(Strict):
+    incident_id: str = Field(min_length=1, max_length=16)
+
+
+class CallRead(Read):
+    id: str
+    channel: str
+    caller_number: str | None
+    status: str
+    received_at: datetime
+    answered_at: datetime | None
+    ended_at: datetime | None
+    answered_by: str | None
+    lat: float | None
+    lon: float | None
+    uncertainty_m: float | None
+    address: str | None
+    location_source: str | None
+    narrative: str
+    incident_id: str | None

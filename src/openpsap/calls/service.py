@@ -1,0 +1,92 @@
+"""911 call intake: a call is received, answered, updated as the caller talks, ended, linked."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from openpsap.calls.enums import CallStatus
+from openpsap.calls.models import Call
+from openpsap.clock import iso
+from openpsap.commands import UnitOfWork
+from openpsap.errors import Conflict, InvalidInput, InvalidTransition, NotFound
+from openpsap.incidents import service as incident_service
+
+MAX_NARRATIVE = 20_000
+
+
+def get_or_raise(db: Session, *, call_id: str, for_update: bool = False) -> Call:
+    stmt = select(Call).where(Call.id == call_id)
+    call = db.scalar(stmt.with_for_update().execution_options(populate_existing=True) if for_update else stmt)
+    if call is None:
+        raise NotFound(f"call {call_id} not found", call_id=call_id)
+    return call
+
+
+def list_calls(db: Session, *, active_only: bool = False, limit: int = 200) -> list[Call]:
+    stmt = select(Call).order_by(Call.received_at.desc())
+    if active_only:
+        stmt = stmt.where(Call.status != CallStatus.ended)
+    return list(db.scalars(stmt.limit(limit)))
+
+
+def receive(
+    uow: UnitOfWork,
+    *,
+    channel: str,
+    caller_number: str | None,
+    received_at: datetime | None,
+    location: dict[str, Any] | None,
+    narrative: str,
+) -> Call:
+    call_id = str(uuid.uuid4())
+    data = {
+        "id": call_id,
+        "channel": channel,
+        "caller_number": caller_number,
+        "received_at": iso(received_at or uow.now),
+        "location": location,
+        "narrative": narrative,
+    }
+    uow.emit("call-received", "call", call_id, data)
+    return uow.session.get(Call, call_id)
+
+
+def answer(uow: UnitOfWork, *, call_id: str) -> Call:
+    call = get_or_raise(uow.session, call_id=call_id, for_update=True)
+    if call.status != CallStatus.ringing:
+        raise InvalidTransition(f"call {call_id} is {call.status}; only a ringing call can be answered", call_id=call_id)
+    uow.emit("call-answered", "call", call_id, {"id": call_id})
+    return call
+
+
+def update(uow: UnitOfWork, *, call_id: str, changes: dict[str, Any]) -> Call:
+    call = get_or_raise(uow.session, call_id=call_id, for_update=True)
+    if "narrative" in changes and len(changes["narrative"]) > MAX_NARRATIVE:
+        raise InvalidInput(f"narrative longer than {MAX_NARRATIVE} characters", field="narrative")
+    if changes:
+        uow.emit("call-updated", "call", call_id, {"id": call_id, "changes": changes})
+    return call
+
+
+def end(uow: UnitOfWork, *, call_id: str) -> Call:
+    call = get_or_raise(uow.session, call_id=call_id, for_update=True)
+    if call.status == CallStatus.ended:
+        raise InvalidTransition(f"call {call_id} already ended", call_id=call_id)
+    uow.emit("call-ended", "call", call_id, {"id": call_id, "abandoned": call.answered_at is None})
+    return call
+
+
+def link(uow: UnitOfWork, *, call_id: str, incident_id: str) -> Call:
+    call = get_or_raise(uow.session, call_id=call_id, for_update=True)
+    incident_service.get_or_raise(uow.session, incident_id=incident_id)
+    if call.incident_id == incident_id:
+        return call
+    if call.incident_id:
+        raise Conflict(f"call {call_id} is already linked to {call.incident_id}", call_id=call_id)
+    uow.emit("call-linked", "call", call_id, {"id": call_id, "incident_id": incident_id})
+    return call

@@ -1,0 +1,65 @@
+"""HTTP routes for 911 calls."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from openpsap.api.deps import Cmd, ReadDb, allowed
+from openpsap.auth.roles import Role as R
+from openpsap.calls import service
+from openpsap.calls.schemas import CallCreate, CallLink, CallRead, CallUpdate
+
+router = APIRouter(prefix="/calls", tags=["calls"])
+TAKE = (R.call_taker, R.supervisor)
+SEE = (R.call_taker, R.dispatcher, R.supervisor)
+
+
+def _out(call) -> dict:  # noqa: ANN001
+    return CallRead.model_validate(call).model_dump(mode="json")
+
+
+@router.post("", status_code=201, response_model=CallRead, **allowed(*TAKE))
+def receive_call(body: CallCreate, cmd: Cmd):
+    loc = body.location.to_data() if body.location else None
+    return cmd.run(
+        lambda uow: _out(
+            service.receive(
+                uow, channel=body.channel, caller_number=body.caller_number, received_at=body.received_at,
+                location=loc, narrative=body.narrative,
+            )
+        ),
+        status_code=201,
+    )
+
+
+@router.get("", response_model=list[CallRead], **allowed(*SEE))
+def list_calls(db: ReadDb, active: bool = False, limit: int = 200):
+    return [_out(c) for c in service.list_calls(db, active_only=active, limit=max(1, min(limit, 1000)))]
+
+
+@router.get("/{call_id}", response_model=CallRead, **allowed(*SEE))
+def get_call(call_id: str, db: ReadDb):
+    return _out(service.get_or_raise(db, call_id=call_id))
+
+
+@router.post("/{call_id}/answer", response_model=CallRead, **allowed(*TAKE))
+def answer_call(call_id: str, cmd: Cmd):
+    return cmd.run(lambda uow: _out(service.answer(uow, call_id=call_id)))
+
+
+@router.patch("/{call_id}", response_model=CallRead, **allowed(*TAKE))
+def update_call(call_id: str, body: CallUpdate, cmd: Cmd):
+    changes = body.model_dump(mode="json", exclude_unset=True)
+    if "narrative" in changes and changes["narrative"] is None:
+        changes["narrative"] = ""
+    return cmd.run(lambda uow: _out(service.update(uow, call_id=call_id, changes=changes)))
+
+
+@router.post("/{call_id}/end", response_model=CallRead, **allowed(*TAKE))
+def end_call(call_id: str, cmd: Cmd):
+    return cmd.run(lambda uow: _out(service.end(uow, call_id=call_id)))
+
+
+@router.post("/{call_id}/link", response_model=CallRead, **allowed(R.call_taker, R.dispatcher, R.supervisor))
+def link_call(call_id: str, body: CallLink, cmd: Cmd):
+    return cmd.run(lambda uow: _out(service.link(uow, call_id=call_id, incident_id=body.incident_id)))

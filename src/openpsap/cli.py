@@ -1,0 +1,208 @@
+"""The openpsap command line: serve, demo, db upgrade/rebuild, users add. Thin: it builds settings
+and calls the services."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from openpsap import __version__
+from openpsap.auth.roles import Role
+from openpsap.config import DEFAULT_DATA_DIR, Settings
+
+app = typer.Typer(
+    help="openpsap: open-source 911 call handling, triage and computer-aided dispatch.\n\n"
+    "Start with `openpsap demo` (San Francisco data, SQLite, demo users). "
+    "Configuration comes from OPENPSAP_* environment variables (see docs/settings.md).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Database schema and event-log maintenance.", no_args_is_help=True)
+users_app = typer.Typer(help="User accounts and roles.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+console = Console()
+
+DatabaseUrl = Annotated[
+    str,
+    typer.Option("--database-url", envvar="OPENPSAP_DATABASE_URL", help="SQLAlchemy URL; default SQLite in the data folder."),
+]
+DEMO_ROLES = [
+    ("calltaker", [Role.call_taker], None),
+    ("dispatcher", [Role.dispatcher], None),
+    ("supervisor", [Role.supervisor], None),
+    ("medic55", [Role.field_unit], "55"),
+    ("outreach", [Role.outreach], None),
+    ("analyst", [Role.analyst], None),
+    ("admin", [Role.admin], None),
+]
+
+
+def _settings(database_url: str = "", data_dir: Path | None = None) -> Settings:
+    overrides: dict = {}
+    if database_url:
+        overrides["database_url"] = database_url
+    if data_dir is not None:
+        overrides["data_dir"] = data_dir
+    try:
+        return Settings(**overrides)
+    except Exception as exc:  # pydantic ValidationError: say what to fix
+        raise typer.BadParameter(str(exc)) from None
+
+
+def _database(settings: Settings):  # noqa: ANN202
+    from sqlalchemy.exc import OperationalError
+
+    from openpsap.db import Database
+    from openpsap.migrate import upgrade
+
+    url = settings.resolved_database_url()
+    try:
+        upgrade(url)
+    except OperationalError as exc:
+        raise typer.BadParameter(f"cannot open database {url}: {exc.orig}. Check OPENPSAP_DATABASE_URL.") from None
+    return Database(url, sqlite_synchronous=settings.sqlite_synchronous)
+
+
+def _fail(message: str) -> None:
+    console.print(f"[red]error:[/red] {message}")
+    raise typer.Exit(code=1)
+
+
+@app.callback(invoke_without_command=True)
+def _root(version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False) -> None:
+    if version:
+        console.print(f"openpsap {__version__}")
+        raise typer.Exit()
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8911,
+    database_url: DatabaseUrl = "",
+    data_dir: Annotated[Path, typer.Option(envvar="OPENPSAP_DATA_DIR", help="Folder for the SQLite file.")] = DEFAULT_DATA_DIR,
+    log_level: Annotated[str, typer.Option(help="uvicorn log level (info, warning, ...).")] = "info",
+) -> None:
+    """Run the API server (migrates the database to the latest schema first)."""
+    import uvicorn
+
+    from openpsap.app import create_app
+
+    settings = _settings(database_url, data_dir)
+    database = _database(settings)
+    console.print(f"openpsap {__version__} on http://{host}:{port}/  (database {_redact(settings.resolved_database_url())})")
+    uvicorn.run(create_app(settings, database=database), host=host, port=port, log_level=log_level, ws="websockets-sansio")
+
+
+@app.command()
+def demo(
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8911,
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    data_dir: Annotated[Path | None, typer.Option(help="Data folder; default a fresh one under ~/.local/share/openpsap.")] = None,
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="Set up and print credentials, but do not start the server.")] = False,
+) -> None:
+    """Set up a fresh San Francisco demo (SQLite, SFFD and SFPD roster, demo users) and serve it."""
+    from openpsap.commands import CommandRunner
+    from openpsap.stations.seed import seed_sf
+
+    folder = data_dir or DEFAULT_DATA_DIR / f"demo-{datetime.now():%Y%m%d-%H%M%S}"
+    if (folder / "openpsap.db").exists():
+        _fail(f"{folder} already holds a database; pass a new --data-dir or remove it")
+    settings = Settings(database_url="", data_dir=folder)
+    database = _database(settings)
+    runner = CommandRunner(database)
+    with runner.unit_of_work(actor="demo-setup") as uow:
+        counts = seed_sf(uow)
+    credentials = _demo_users(runner)
+    database.dispose()
+    table = Table(title="demo users (passwords made for this demo only)")
+    for col in ("user", "password", "roles"):
+        table.add_column(col)
+    for name, password, roles in credentials:
+        table.add_row(name, password, ", ".join(roles))
+    console.print(f"seeded {counts['stations']} stations and {counts['units']} units into {folder}")
+    console.print(table)
+    console.print(f"API docs: http://{host}:{port}/api/v1/docs")
+    if not no_serve:
+        serve(host=host, port=port, database_url="", data_dir=folder, log_level="info")
+
+
+def _demo_users(runner) -> list[tuple[str, str, list[str]]]:  # noqa: ANN001
+    from openpsap.auth import service as auth_service
+
+    made = []
+    with runner.unit_of_work(actor="demo-setup") as uow:
+        for name, roles, unit in DEMO_ROLES:
+            password = secrets.token_urlsafe(9)
+            auth_service.add_user(uow, username=name, password=password, roles=[r.value for r in roles], unit_id=unit)
+            made.append((name, password, [r.value for r in roles]))
+    return made
+
+
+def _redact(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@db_app.command("upgrade")
+def db_upgrade(database_url: DatabaseUrl = "") -> None:
+    """Create or migrate the schema to the latest version (Alembic)."""
+    settings = _settings(database_url)
+    _database(settings).dispose()
+    console.print(f"database {_redact(settings.resolved_database_url())} is at the latest schema")
+
+
+@db_app.command("rebuild")
+def db_rebuild(database_url: DatabaseUrl = "") -> None:
+    """Rebuild all current state (calls, incidents, units, ...) from the event log alone."""
+    from openpsap.rebuild import rebuild
+
+    database = _database(_settings(database_url))
+    with Progress(TextColumn("replaying events"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console) as bar:
+        task = bar.add_task("rebuild", total=None)
+        count = rebuild(database, progress=lambda done, total: bar.update(task, completed=done, total=total))
+    database.dispose()
+    console.print(f"rebuilt state from {count} events")
+
+
+@users_app.command("add")
+def users_add(
+    username: Annotated[str, typer.Argument(help="Login name: lowercase letters, digits, _ . -")],
+    role: Annotated[list[Role], typer.Option("--role", "-r", help="Role; repeat for several.")],
+    password: Annotated[
+        str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True, envvar="OPENPSAP_NEW_PASSWORD", help="At least 8 characters; prompted if not given.")
+    ],
+    display_name: Annotated[str | None, typer.Option(help="Full name shown in the console.")] = None,
+    unit: Annotated[str | None, typer.Option(help="For field_unit users: the unit they crew, e.g. M10.")] = None,
+    database_url: DatabaseUrl = "",
+) -> None:
+    """Add a user with one or more roles."""
+    from openpsap.auth import service as auth_service
+    from openpsap.commands import CommandRunner
+    from openpsap.errors import CADError
+
+    database = _database(_settings(database_url))
+    try:
+        with CommandRunner(database).unit_of_work(actor="cli") as uow:
+            auth_service.add_user(
+                uow, username=username, password=password, roles=[r.value for r in role], display_name=display_name, unit_id=unit
+            )
+    except CADError as exc:
+        _fail(exc.message)
+    finally:
+        database.dispose()
+    console.print(f"added user {username} ({', '.join(r.value for r in role)})")
+
+
+def main() -> None:
+    app()

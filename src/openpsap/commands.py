@@ -1,0 +1,170 @@
+"""Running one command: one transaction, its events appended to the log, state updated with them.
+
+    with runner.unit_of_work(actor="disp1") as uow:
+        uow.emit("note-added", "incident", "26-000001", {...})   # state changes now
+    # committed: events have seq numbers, live streams are woken
+
+Retries a PostgreSQL deadlock or serialization failure a few times; replays an Idempotency-Key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.orm import Session
+
+from openpsap import projector
+from openpsap.clock import Clock, SystemClock
+from openpsap.db import Database
+from openpsap.errors import InvalidInput
+from openpsap.eventlog.kinds import EVENT_KINDS
+from openpsap.eventlog.models import EventRecord
+from openpsap.idempotency import IdempotencyRecord, check_key
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+RETRYABLE_SQLSTATES = {"40P01", "40001"}  # deadlock detected, serialization failure
+
+
+class UnitOfWork:
+    def __init__(self, db: Database, session: Session, actor: str, clock: Clock) -> None:
+        self.database = db
+        self.session = session
+        self.actor = actor
+        self.now = clock.now()
+        self.pending: list[projector.Event] = []
+        self.records: list[EventRecord] = []
+
+    def emit(self, kind: str, subject_type: str, subject_id: str, data: dict[str, Any]) -> projector.Event:
+        if kind not in EVENT_KINDS:
+            raise AssertionError(f"event kind {kind!r} is not registered in eventlog/kinds.py")
+        event = projector.Event(
+            id=str(uuid.uuid4()),
+            kind=kind,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            occurred_at=self.now,
+            actor=self.actor,
+            data=data,
+        )
+        projector.apply(self.session, event)
+        self.pending.append(event)
+        return event
+
+    def commit(self) -> None:
+        self.session.flush()  # state rows (and their row locks) before the log lock
+        if self.pending:
+            self.database.lock_event_log(self.session)
+            self.records = [
+                EventRecord(
+                    id=e.id,
+                    occurred_at=e.occurred_at,
+                    actor=e.actor,
+                    subject_type=e.subject_type,
+                    subject_id=e.subject_id,
+                    kind=e.kind,
+                    incident_id=e.subject_id if e.subject_type == "incident" else e.data.get("incident_id"),
+                    data=e.data,
+                )
+                for e in self.pending
+            ]
+            self.session.add_all(self.records)
+            self.session.flush()
+        self.session.commit()
+
+
+class CommandRunner:
+    def __init__(self, db: Database, *, clock: Clock | None = None, on_commit: Callable[[int], None] | None = None):
+        self.db = db
+        self.clock = clock or SystemClock()
+        self.on_commit = on_commit
+
+    @contextmanager
+    def unit_of_work(self, *, actor: str) -> Iterator[UnitOfWork]:
+        with self.db.write() as session:
+            uow = UnitOfWork(self.db, session, actor, self.clock)
+            yield uow
+            uow.commit()
+        self._published(uow)
+
+    def _published(self, uow: UnitOfWork) -> None:
+        if uow.records and self.on_commit is not None:
+            try:
+                self.on_commit(uow.records[-1].seq)
+            except Exception:  # a failing notification must not fail a committed command
+                log.exception("live-stream notification failed")
+
+    def run(
+        self,
+        fn: Callable[[UnitOfWork], T],
+        *,
+        actor: str,
+        idempotency_key: str | None = None,
+        fingerprint: str = "",
+        status_code: int = 200,
+    ) -> tuple[T | Any, bool]:
+        """Run fn in one transaction. Returns (result, replayed). Retries PostgreSQL deadlocks."""
+        if idempotency_key is not None:
+            check_key(idempotency_key)
+        for attempt in range(5):
+            if idempotency_key is not None:
+                stored = self._stored(actor, idempotency_key, fingerprint)
+                if stored is not None:
+                    return stored, True
+            try:
+                with self.db.write() as session:
+                    uow = UnitOfWork(self.db, session, actor, self.clock)
+                    result = fn(uow)
+                    if idempotency_key is not None:
+                        session.add(
+                            IdempotencyRecord(
+                                actor=actor,
+                                key=idempotency_key,
+                                fingerprint=fingerprint,
+                                status_code=status_code,
+                                response=result,
+                                created_at=uow.now,
+                            )
+                        )
+                    uow.commit()
+                self._published(uow)
+                return result, False
+            except IntegrityError:
+                if idempotency_key is None or attempt == 4:
+                    raise
+                continue  # a concurrent request with the same key won: read its result
+            except DBAPIError as exc:
+                if getattr(exc.orig, "sqlstate", None) not in RETRYABLE_SQLSTATES or attempt == 4:
+                    raise
+                log.info("retrying command after %s", getattr(exc.orig, "sqlstate", None))
+        raise RuntimeError("unreachable")
+
+    def _stored(self, actor: str, key: str, fingerprint: str) -> Any | None:
+        with self.db.read() as session:
+            record = session.scalar(
+                select(IdempotencyRecord).where(IdempotencyRecord.actor == actor, IdempotencyRecord.key == key)
+            )
+            if record is None:
+                return None
+            if record.fingerprint != fingerprint:
+                raise InvalidInput(
+                    "this Idempotency-Key was already used for a different request; use a new key for a new command",
+                    field="Idempotency-Key",
+                )
+            return record.response
+
+
+def fingerprint(method: str, path: str, body: bytes) -> str:
+    return hashlib.sha256(method.encode() + b" " + path.encode() + b"\n" + body).hexdigest()
+
+
+def canonical(obj: Any) -> bytes:
+    return json.dumps(obj, sort_keys=True, separators=(",", ":")).encode()

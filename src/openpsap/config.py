@@ -1,0 +1,50 @@
+"""Settings, built once from the environment (prefix OPENPSAP_) and passed in; never read at import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATA_DIR = Path.home() / ".local" / "share" / "openpsap"
+
+
+class Settings(BaseSettings):
+    """Every setting is documented in docs/settings.md (a test checks it)."""
+
+    model_config = SettingsConfigDict(env_prefix="OPENPSAP_", extra="ignore")
+
+    database_url: str = Field(
+        default="",
+        description="SQLAlchemy URL. Empty: SQLite file openpsap.db in data_dir. "
+        "PostgreSQL: postgresql+psycopg://user@host:5432/db",
+    )
+    data_dir: Path = Field(default=DEFAULT_DATA_DIR, description="Folder for the SQLite file and local state.")
+    agency_name: str = Field(default="San Francisco Emergency Communications (demo)", description="Name of the PSAP.")
+    max_body_bytes: int = Field(default=256 * 1024, description="Largest request body accepted, in bytes.")
+    token_ttl_hours: float = Field(default=12.5, description="Lifetime of an API token: one shift plus handover.")
+    sqlite_synchronous: str = Field(
+        default="FULL", description="SQLite synchronous pragma; FULL makes an acknowledged event durable."
+    )
+    priority_scale: dict[str, int] = Field(
+        default_factory=lambda: {"P1": 10, "P2": 8, "P3": 6, "P4": 4, "P5": 2},
+        description='Agency priorities, most urgent first, each mapped to EIDO 0-10; JSON, e.g. {"P1": 10, "P2": 7, "P3": 3}.',
+    )
+    stream_poll_seconds: float = Field(
+        default=0.5,
+        description="How often a live stream looks for events written by other server processes.",
+    )
+
+    @field_validator("sqlite_synchronous")
+    @classmethod
+    def _known_sync(cls, value: str) -> str:
+        value = value.upper()
+        if value not in {"FULL", "EXTRA", "NORMAL"}:
+            raise ValueError("OPENPSAP_SQLITE_SYNCHRONOUS must be FULL, EXTRA or NORMAL")
+        return value
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'openpsap.db'}"

@@ -1,0 +1,111 @@
+"""Dispatching: assign units to incidents and move them through their statuses.
+
+Locks are always taken incident first, then units in id order, so concurrent dispatchers on
+PostgreSQL queue on the same rows instead of deadlocking, and a unit can never be committed twice.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from openpsap.commands import UnitOfWork
+from openpsap.errors import InvalidInput, InvalidTransition
+from openpsap.incidents import lifecycle as incident_rules
+from openpsap.incidents import service as incident_service
+from openpsap.incidents.enums import IncidentStatus
+from openpsap.incidents.models import Incident
+from openpsap.units import lifecycle as unit_rules
+from openpsap.units import service as unit_service
+from openpsap.units.enums import COMMITTED, UnitStatus
+from openpsap.units.models import Assignment, Unit
+
+MAX_UNITS_PER_DISPATCH = 25
+
+
+def committed_units(db: Session, *, incident_id: str) -> list[Unit]:
+    return list(db.scalars(select(Unit).where(Unit.incident_id == incident_id).order_by(Unit.id)))
+
+
+def assignments(db: Session, *, incident_id: str) -> list[Assignment]:
+    stmt = select(Assignment).where(Assignment.incident_id == incident_id).order_by(Assignment.dispatched_at, Assignment.unit_id)
+    return list(db.scalars(stmt))
+
+
+def _refresh_incident_status(uow: UnitOfWork, incident: Incident) -> None:
+    units = committed_units(uow.session, incident_id=incident.id)
+    current = IncidentStatus(incident.status)
+    new = incident_rules.derived_status(current, [UnitStatus(u.status) for u in units])
+    if new is not current:
+        uow.emit("incident-status-changed", "incident", incident.id, {"id": incident.id, "from": current, "to": new})
+
+
+def _clear(uow: UnitOfWork, unit: Unit, to: UnitStatus = UnitStatus.InService) -> None:
+    data = {"unit_id": unit.id, "incident_id": unit.incident_id, "assignment_id": unit.assignment_id, "to": to}
+    uow.emit("unit-cleared", "unit", unit.id, data)
+
+
+def dispatch(uow: UnitOfWork, *, incident_id: str, unit_ids: list[str]) -> list[Unit]:
+    """Assign every unit in unit_ids to the incident, or none of them."""
+    ids = sorted({u.upper() for u in unit_ids})
+    if not ids:
+        raise InvalidInput("name at least one unit to dispatch", field="units")
+    if len(ids) > MAX_UNITS_PER_DISPATCH:
+        raise InvalidInput(f"at most {MAX_UNITS_PER_DISPATCH} units in one dispatch", field="units")
+    db = uow.session
+    incident = incident_service.get_or_raise(db, incident_id=incident_id, for_update=True)
+    incident_rules.check_open(incident_id, IncidentStatus(incident.status))
+    units = [unit_service.get_or_raise(db, unit_id=u, for_update=True) for u in ids]
+    for unit in units:
+        if unit.incident_id == incident_id:
+            raise InvalidTransition(
+                f"{unit_rules.describe(unit.id, UnitStatus(unit.status), unit.incident_id)} already", unit_id=unit.id
+            )
+        unit_rules.check_dispatch(unit.id, UnitStatus(unit.status), unit.incident_id)
+    for unit in units:
+        if unit.incident_id:  # ConditionallyAvailable (at hospital): released from its old incident first
+            old = incident_service.get_or_raise(db, incident_id=unit.incident_id, for_update=True)
+            _clear(uow, unit)
+            _refresh_incident_status(uow, old)
+        data = {"unit_id": unit.id, "incident_id": incident_id, "assignment_id": str(uuid.uuid4())}
+        uow.emit("unit-dispatched", "unit", unit.id, data)
+    _refresh_incident_status(uow, incident)
+    return units
+
+
+def change_status(uow: UnitOfWork, *, unit_id: str, to: UnitStatus) -> Unit:
+    """Move a unit (EnRoute, OnScene, Transporting, Hospital, InService, OutofService, ...)."""
+    db = uow.session
+    peek = unit_service.get_or_raise(db, unit_id=unit_id)
+    incident = incident_service.get_or_raise(db, incident_id=peek.incident_id, for_update=True) if peek.incident_id else None
+    unit = unit_service.get_or_raise(db, unit_id=unit_id, for_update=True)
+    if incident is not None and unit.incident_id != incident.id:
+        raise InvalidTransition(f"unit {unit_id} changed while this command ran; send it again", unit_id=unit_id)
+    current = UnitStatus(unit.status)
+    unit_rules.check_move(unit.id, current, to, unit.incident_id)
+    if current in COMMITTED and to not in COMMITTED:
+        _clear(uow, unit, to)
+    else:
+        uow.emit("unit-status-changed", "unit", unit.id, {"unit_id": unit.id, "from": current, "to": to, "incident_id": unit.incident_id})
+    if incident is not None:
+        _refresh_incident_status(uow, incident)
+    return unit
+
+
+def cancel_incident(uow: UnitOfWork, *, incident_id: str, reason: str) -> Incident:
+    """Cancel an open incident; its units are released (a 'disregard' to everyone assigned)."""
+    db = uow.session
+    incident = incident_service.get_or_raise(db, incident_id=incident_id, for_update=True)
+    incident_rules.check_open(incident_id, IncidentStatus(incident.status))
+    for unit in committed_units(db, incident_id=incident_id):
+        unit_service.get_or_raise(db, unit_id=unit.id, for_update=True)
+        _clear(uow, unit)
+    uow.emit("incident-cancelled", "incident", incident_id, {"id": incident_id, "reason": reason, "disposition": "10"})
+    return incident
+
+
+def close_incident(uow: UnitOfWork, *, incident_id: str, disposition: str, outcome: str | None) -> Incident:
+    committed = [(u.id, u.status) for u in committed_units(uow.session, incident_id=incident_id)]
+    return incident_service.close(uow, incident_id=incident_id, disposition=disposition, outcome=outcome, committed=committed)

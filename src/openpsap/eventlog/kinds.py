@@ -1,0 +1,36 @@
+"""Every kind of event openpsap records, with what its data holds. Past tense, kebab-case.
+
+Recording an event whose kind is not listed here is a programming error (see record()).
+docs/events.md is generated from this list; a test checks it is current.
+"""
+
+from __future__ import annotations
+
+EVENT_KINDS: dict[str, str] = {
+    # set-up and people
+    "agency-added": "An agency (police, fire, EMS) joined: id, name, discipline.",
+    "station-added": "A station: id, name, agency_id, lat, lon, address.",
+    "unit-added": "A unit entered the roster: id, unit_type, capabilities, agency_id, home_station_id, lat, lon.",
+    "user-added": "A user account: username, display_name, roles, unit_id (no password data).",
+    "user-password-set": "A user's password was set or changed (the hash is never in the log).",
+    "user-logged-in": "A user obtained an API token or console session.",
+    # calls
+    "call-received": "A 911 call arrived: id, channel, caller_number, received_at, location.",
+    "call-answered": "A call-taker answered the call: id, answered_at.",
+    "call-updated": "Call details changed: id and the changed fields (location, narrative, caller_number).",
+    "call-ended": "The call was disconnected: id, ended_at.",
+    "call-linked": "A call was linked to an incident: id, incident_id.",
+    # incidents
+    "incident-created": "An incident was opened: id, uid, incident_type, priority, eido_priority, location, flags, calls.",
+    "incident-updated": "Incident fields changed: id, changes {field: new value}, previous {field: old value}.",
+    "incident-status-changed": "The incident status moved: id, from, to.",
+    "note-added": "A note on an incident: incident_id, note_id, text.",
+    "incident-closed": "Incident closed: id, disposition, outcome.",
+    "incident-cancelled": "Incident cancelled before completion: id, reason.",
+    "incident-reopened": "A closed or cancelled incident was reopened: id, reason.",
+    # units
+    "unit-dispatched": "A unit was assigned to an incident: unit_id, incident_id, assignment_id.",
+    "unit-status-changed": "A unit's status moved: unit_id, from, to, incident_id.",
+    "unit-cleared": "A unit left its incident and is available: unit_id, incident_id, assignment_id.",
+    "unit-position-updated": "An AVL fix: unit_id, lat, lon, at.",
+}

@@ -1,0 +1,174 @@
+"""Incidents: open, read, change, annotate, close, reopen. Unit-driven moves live in dispatching."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from openpsap.calls.models import Call
+from openpsap.commands import UnitOfWork
+from openpsap.errors import Conflict, InvalidInput, NotFound
+from openpsap.incidents import lifecycle
+from openpsap.incidents.enums import FINISHED, IncidentFlag, IncidentStatus
+from openpsap.incidents.models import Counter, Incident, Note
+from openpsap.incidents.priority import PriorityScale
+from openpsap.standards.registries import dispositions, incident_types
+
+UID_PREFIX = "urn:emergency:uid:incidentid:"
+
+
+def get(db: Session, *, incident_id: str, for_update: bool = False) -> Incident | None:
+    if for_update:
+        return db.scalar(select(Incident).where(Incident.id == incident_id).with_for_update().execution_options(populate_existing=True))
+    return db.get(Incident, incident_id)
+
+
+def get_or_raise(db: Session, *, incident_id: str, for_update: bool = False) -> Incident:
+    incident = get(db, incident_id=incident_id, for_update=for_update)
+    if incident is None:
+        raise NotFound(f"incident {incident_id} not found", incident_id=incident_id)
+    return incident
+
+
+def list_incidents(db: Session, *, open_only: bool = False, status: str | None = None, limit: int = 200) -> list[Incident]:
+    stmt = select(Incident).order_by(Incident.eido_priority.desc(), Incident.created_at)
+    if open_only:
+        stmt = stmt.where(Incident.status.not_in([s.value for s in FINISHED]))
+    if status:
+        stmt = stmt.where(Incident.status == status)
+    return list(db.scalars(stmt.limit(limit)))
+
+
+def notes(db: Session, *, incident_id: str) -> list[Note]:
+    return list(db.scalars(select(Note).where(Note.incident_id == incident_id).order_by(Note.created_at, Note.id)))
+
+
+def calls(db: Session, *, incident_id: str) -> list[str]:
+    return list(db.scalars(select(Call.id).where(Call.incident_id == incident_id).order_by(Call.received_at)))
+
+
+def check_type(code: str) -> str:
+    code = code.upper()
+    if code not in incident_types():
+        raise InvalidInput(
+            f"unknown incident type {code!r}; use an APCO code from GET /api/v1/incident-types (e.g. FIRESTRUC, CARDIAC)",
+            field="incident_type",
+        )
+    return code
+
+
+def check_flags(flags: list[str]) -> list[str]:
+    known = {f.value for f in IncidentFlag}
+    unknown = [f for f in flags if f not in known]
+    if unknown:
+        raise InvalidInput(f"unknown flag(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}", field="flags")
+    return sorted(set(flags))
+
+
+def _next_number(db: Session, year: int) -> tuple[str, int]:
+    name = f"incident-{year}"
+    dialect = db.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    db.execute(insert(Counter).values(name=name, value=0).on_conflict_do_nothing(index_elements=["name"]))
+    value = db.scalar(select(Counter.value).where(Counter.name == name).with_for_update().execution_options(populate_existing=True))
+    return name, (value or 0) + 1
+
+
+def create(
+    uow: UnitOfWork,
+    *,
+    incident_type: str,
+    priority: str | None,
+    scale: PriorityScale,
+    location: dict[str, Any] | None,
+    flags: list[str],
+    call_ids: list[str],
+) -> Incident:
+    db = uow.session
+    incident_type = check_type(incident_type)
+    priority = priority or scale.lowest
+    eido = scale.eido(priority)
+    flags = check_flags(flags)
+    for call_id in call_ids:
+        call = db.get(Call, call_id)
+        if call is None:
+            raise NotFound(f"call {call_id} not found", call_id=call_id)
+        if call.incident_id:
+            raise Conflict(f"call {call_id} is already linked to {call.incident_id}", call_id=call_id)
+        if location is None and (call.lat is not None or call.address):
+            location = {"lat": call.lat, "lon": call.lon, "address": call.address}
+    counter, number = _next_number(db, uow.now.year)
+    incident_id = f"{uow.now.year % 100:02d}-{number:06d}"
+    data = {
+        "id": incident_id,
+        "uid": f"{UID_PREFIX}{uuid.uuid4()}",
+        "counter": counter,
+        "number": number,
+        "incident_type": incident_type,
+        "priority": priority,
+        "eido_priority": eido,
+        "location": location,
+        "flags": flags,
+        "calls": call_ids,
+    }
+    uow.emit("incident-created", "incident", incident_id, data)
+    return db.get(Incident, incident_id)
+
+
+def update(uow: UnitOfWork, *, incident_id: str, changes: dict[str, Any], scale: PriorityScale) -> Incident:
+    inc = get_or_raise(uow.session, incident_id=incident_id, for_update=True)
+    lifecycle.check_open(incident_id, IncidentStatus(inc.status))
+    new: dict[str, Any] = {}
+    if "incident_type" in changes:
+        new["incident_type"] = check_type(changes["incident_type"])
+    if "priority" in changes:
+        new["priority"] = changes["priority"]
+        new["eido_priority"] = scale.eido(changes["priority"])
+    if "flags" in changes:
+        new["flags"] = check_flags(changes["flags"])
+    if "location" in changes:
+        new["location"] = changes["location"]
+    previous = {
+        k: ({"lat": inc.lat, "lon": inc.lon, "address": inc.address} if k == "location" else getattr(inc, k))
+        for k in new
+    }
+    new = {k: v for k, v in new.items() if previous[k] != v}
+    if new:
+        previous = {k: previous[k] for k in new}
+        uow.emit("incident-updated", "incident", incident_id, {"id": incident_id, "changes": new, "previous": previous})
+    return inc
+
+
+def add_note(uow: UnitOfWork, *, incident_id: str, text: str) -> Note:
+    get_or_raise(uow.session, incident_id=incident_id)
+    note_id = str(uuid.uuid4())
+    uow.emit("note-added", "incident", incident_id, {"incident_id": incident_id, "note_id": note_id, "text": text})
+    return uow.session.get(Note, note_id)
+
+
+def check_disposition(code: str) -> str:
+    if code not in dispositions():
+        raise InvalidInput(
+            f"unknown disposition {code!r}; use an EIDO disposition code from GET /api/v1/dispositions (e.g. 18)",
+            field="disposition",
+        )
+    return code
+
+
+def close(uow: UnitOfWork, *, incident_id: str, disposition: str, outcome: str | None, committed: list[tuple[str, str]]) -> Incident:
+    inc = get_or_raise(uow.session, incident_id=incident_id, for_update=True)
+    check_disposition(disposition)
+    lifecycle.check_close(incident_id, IncidentStatus(inc.status), committed)
+    uow.emit("incident-closed", "incident", incident_id, {"id": incident_id, "disposition": disposition, "outcome": outcome})
+    return inc
+
+
+def reopen(uow: UnitOfWork, *, incident_id: str, reason: str) -> Incident:
+    inc = get_or_raise(uow.session, incident_id=incident_id, for_update=True)
+    lifecycle.check_reopen(incident_id, IncidentStatus(inc.status))
+    uow.emit("incident-reopened", "incident", incident_id, {"id": incident_id, "reason": reason})
+    return inc

@@ -1,0 +1,129 @@
+"""HTTP routes for incidents: open, read, change, notes, dispatch, close, cancel, reopen."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from sqlalchemy.orm import Session
+
+from openpsap.api.deps import Cmd, ReadDb, allowed
+from openpsap.auth.roles import Role as R
+from openpsap.dispatching import service as dispatching
+from openpsap.eventlog import service as eventlog
+from openpsap.incidents import service
+from openpsap.incidents.models import Incident
+from openpsap.incidents.schemas import (
+    AssignmentRead,
+    Dispatch,
+    IncidentClose,
+    IncidentCreate,
+    IncidentDetail,
+    IncidentRead,
+    IncidentUpdate,
+    NoteCreate,
+    NoteRead,
+    Reason,
+)
+from openpsap.standards.registries import incident_types
+
+router = APIRouter(prefix="/incidents", tags=["incidents"])
+SEE = (R.call_taker, R.dispatcher, R.supervisor, R.field_unit, R.analyst)
+EDIT = (R.call_taker, R.dispatcher, R.supervisor)
+DISPATCH = (R.dispatcher, R.supervisor)
+
+
+def out(incident: Incident) -> dict[str, Any]:
+    data = IncidentRead.model_validate(incident).model_dump(mode="json")
+    data["incident_type_name"] = incident_types()[incident.incident_type].name
+    return data
+
+
+def detail(db: Session, incident: Incident) -> dict[str, Any]:
+    data = out(incident)
+    data["calls"] = service.calls(db, incident_id=incident.id)
+    data["units"] = [u.id for u in dispatching.committed_units(db, incident_id=incident.id)]
+    data["assignments"] = [
+        AssignmentRead.model_validate(a).model_dump(mode="json") for a in dispatching.assignments(db, incident_id=incident.id)
+    ]
+    data["notes"] = [NoteRead.model_validate(n).model_dump(mode="json") for n in service.notes(db, incident_id=incident.id)]
+    return data
+
+
+@router.post("", status_code=201, response_model=IncidentDetail, **allowed(*EDIT))
+def create_incident(body: IncidentCreate, cmd: Cmd, request: Request):
+    scale = request.app.state.priority_scale
+    loc = body.location.to_data() if body.location else None
+
+    def create(uow):  # noqa: ANN001, ANN202
+        incident = service.create(
+            uow, incident_type=body.incident_type, priority=body.priority, scale=scale,
+            location=loc, flags=body.flags, call_ids=body.calls,
+        )
+        return detail(uow.session, incident)
+
+    return cmd.run(create, status_code=201)
+
+
+@router.get("", response_model=list[IncidentRead], **allowed(*SEE))
+def list_incidents(db: ReadDb, open: bool = False, status: str | None = None, limit: int = 200):  # noqa: A002
+    return [out(i) for i in service.list_incidents(db, open_only=open, status=status, limit=max(1, min(limit, 1000)))]
+
+
+@router.get("/{incident_id}", response_model=IncidentDetail, **allowed(*SEE))
+def get_incident(incident_id: str, db: ReadDb):
+    return detail(db, service.get_or_raise(db, incident_id=incident_id))
+
+
+@router.get("/{incident_id}/events", **allowed(R.call_taker, R.dispatcher, R.supervisor, R.analyst))
+def incident_timeline(incident_id: str, db: ReadDb):
+    """The incident's timeline: its own events plus those of its units' assignments and calls."""
+    service.get_or_raise(db, incident_id=incident_id)
+    return [eventlog.to_json(e) for e in eventlog.involving_incident(db, incident_id=incident_id)]
+
+
+@router.patch("/{incident_id}", response_model=IncidentDetail, **allowed(*EDIT))
+def update_incident(incident_id: str, body: IncidentUpdate, cmd: Cmd, request: Request):
+    changes = body.model_dump(mode="json", exclude_unset=True)
+    for required in ("incident_type", "priority", "flags"):
+        if required in changes and changes[required] is None:
+            changes.pop(required)
+    scale = request.app.state.priority_scale
+    return cmd.run(lambda uow: detail(uow.session, service.update(uow, incident_id=incident_id, changes=changes, scale=scale)))
+
+
+@router.post("/{incident_id}/notes", status_code=201, response_model=NoteRead, **allowed(*EDIT, R.field_unit))
+def add_note(incident_id: str, body: NoteCreate, cmd: Cmd):
+    return cmd.run(
+        lambda uow: NoteRead.model_validate(service.add_note(uow, incident_id=incident_id, text=body.text)).model_dump(mode="json"),
+        status_code=201,
+    )
+
+
+@router.post("/{incident_id}/dispatch", response_model=IncidentDetail, **allowed(*DISPATCH))
+def dispatch_units(incident_id: str, body: Dispatch, cmd: Cmd):
+    def run(uow):  # noqa: ANN001, ANN202
+        dispatching.dispatch(uow, incident_id=incident_id, unit_ids=body.units)
+        return detail(uow.session, service.get_or_raise(uow.session, incident_id=incident_id))
+
+    return cmd.run(run)
+
+
+@router.post("/{incident_id}/close", response_model=IncidentDetail, **allowed(*DISPATCH))
+def close_incident(incident_id: str, body: IncidentClose, cmd: Cmd):
+    return cmd.run(
+        lambda uow: detail(
+            uow.session,
+            dispatching.close_incident(uow, incident_id=incident_id, disposition=body.disposition, outcome=body.outcome),
+        )
+    )
+
+
+@router.post("/{incident_id}/cancel", response_model=IncidentDetail, **allowed(*DISPATCH))
+def cancel_incident(incident_id: str, body: Reason, cmd: Cmd):
+    return cmd.run(lambda uow: detail(uow.session, dispatching.cancel_incident(uow, incident_id=incident_id, reason=body.reason)))
+
+
+@router.post("/{incident_id}/reopen", response_model=IncidentDetail, **allowed(*DISPATCH))
+def reopen_incident(incident_id: str, body: Reason, cmd: Cmd):
+    return cmd.run(lambda uow: detail(uow.session, service.reopen(uow, incident_id=incident_id, reason=body.reason)))

@@ -1,0 +1,15 @@
+"""Imports every ORM model so Base.metadata is complete (for Alembic and rebuild)."""
+
+from openpsap.auth.models import ApiToken, Credential, User
+from openpsap.calls.models import Call
+from openpsap.db import Base
+from openpsap.eventlog.models import EventRecord
+from openpsap.idempotency import IdempotencyRecord
+from openpsap.incidents.models import Counter, Incident, Note
+from openpsap.stations.models import Agency, Station
+from openpsap.units.models import Assignment, Unit
+
+__all__ = [
+    "Agency", "ApiToken", "Assignment", "Base", "Call", "Counter", "Credential", "EventRecord",
+    "IdempotencyRecord", "Incident", "Note", "Station", "Unit", "User",
+]

@@ -1,0 +1,44 @@
+"""The value registries openpsap speaks: APCO incident types and NENA EIDO registries (package data).
+
+Loaded once and cached. Pure: no web, no database.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+
+@dataclass(frozen=True)
+class IncidentType:
+    code: str
+    name: str
+    definition: str
+
+
+@cache
+def incident_types() -> dict[str, IncidentType]:
+    """The 245 APCO ANS 2.103.2-2019 codes, keyed by code."""
+    text = files("openpsap.data").joinpath("incident_types.csv").read_text(encoding="utf-8")
+    rows = csv.DictReader(text.splitlines())
+    return {
+        r["code"]: IncidentType(r["code"], r["name_apco_2_103_2_2019"], r["niem_apco_2_103_1_2012_definition"])
+        for r in rows
+    }
+
+
+@cache
+def _eido() -> dict[str, list[dict[str, str]]]:
+    return json.loads(files("openpsap.data").joinpath("eido_registries.json").read_text(encoding="utf-8"))
+
+
+def eido_registry(name: str) -> dict[str, str]:
+    """value -> literal description for an EIDO registry (e.g. 'dispositions', 'incident_status')."""
+    return {row["value"]: row["description"] for row in _eido()[name]}
+
+
+def dispositions() -> dict[str, str]:
+    return eido_registry("dispositions")

@@ -1,0 +1,48 @@
+"""HTTP routes for agencies and stations."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from openpsap.api.deps import Cmd, ReadDb, allowed
+from openpsap.auth.roles import Role as R
+from openpsap.stations import service
+from openpsap.stations.schemas import AgencyCreate, AgencyRead, StationCreate, StationRead
+
+router = APIRouter(tags=["stations"])
+STAFF = (R.call_taker, R.dispatcher, R.supervisor, R.field_unit, R.analyst, R.admin, R.outreach)
+
+
+@router.get("/stations", response_model=list[StationRead], **allowed(*STAFF))
+def list_stations(db: ReadDb):
+    return [StationRead.model_validate(s).model_dump(mode="json") for s in service.list_stations(db)]
+
+
+@router.get("/stations/{station_id}", response_model=StationRead, **allowed(*STAFF))
+def get_station(station_id: str, db: ReadDb):
+    return StationRead.model_validate(service.get_station_or_raise(db, station_id=station_id)).model_dump(mode="json")
+
+
+@router.post("/stations", status_code=201, response_model=StationRead, **allowed(R.admin))
+def add_station(body: StationCreate, cmd: Cmd):
+    return cmd.run(
+        lambda uow: StationRead.model_validate(
+            service.add_station(uow, station_id=body.id, name=body.name, agency_id=body.agency_id, lat=body.lat, lon=body.lon, address=body.address)
+        ).model_dump(mode="json"),
+        status_code=201,
+    )
+
+
+@router.get("/agencies", response_model=list[AgencyRead], **allowed(*STAFF))
+def list_agencies(db: ReadDb):
+    return [AgencyRead.model_validate(a).model_dump(mode="json") for a in service.list_agencies(db)]
+
+
+@router.post("/agencies", status_code=201, response_model=AgencyRead, **allowed(R.admin))
+def add_agency(body: AgencyCreate, cmd: Cmd):
+    return cmd.run(
+        lambda uow: AgencyRead.model_validate(
+            service.add_agency(uow, agency_id=body.id, name=body.name, discipline=body.discipline)
+        ).model_dump(mode="json"),
+        status_code=201,
+    )

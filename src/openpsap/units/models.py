@@ -1,0 +1,44 @@
+"""Units (apparatus and patrol cars) and their assignments to incidents."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Float, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from openpsap.db import Base, UTCDateTime
+
+
+class Unit(Base):
+    __tablename__ = "units"
+
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    unit_type: Mapped[str] = mapped_column(String(32))
+    capabilities: Mapped[list[str]] = mapped_column(JSON)
+    agency_id: Mapped[str] = mapped_column(ForeignKey("agencies.id"))
+    home_station_id: Mapped[str | None] = mapped_column(ForeignKey("stations.id"))
+    status: Mapped[str] = mapped_column(String(24))
+    primary_status: Mapped[str] = mapped_column(String(24), index=True)
+    status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    position_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    incident_id: Mapped[str | None] = mapped_column(String(16), index=True)
+    assignment_id: Mapped[str | None] = mapped_column(String(36))
+
+
+class Assignment(Base):
+    """One unit's part in one incident, with the times of each step (the response-time record)."""
+
+    __tablename__ = "assignments"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    incident_id: Mapped[str] = mapped_column(ForeignKey("incidents.id"), index=True)
+    unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"), index=True)
+    dispatched_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    enroute_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    onscene_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    transporting_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    hospital_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,0 +1,43 @@
+"""API shapes for units."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field
+
+from openpsap.schemas import Lat, Lon, Read, Strict
+from openpsap.units.enums import UnitStatus
+
+
+class UnitCreate(Strict):
+    id: str = Field(min_length=1, max_length=16, description="e.g. E01, M10")
+    unit_type: str = Field(min_length=1, max_length=32, description="ENGINE, TRUCK, MEDIC, PATROL, ...")
+    capabilities: list[str] = Field(default_factory=list, max_length=20)
+    agency_id: str = Field(min_length=1, max_length=32)
+    home_station_id: str | None = Field(default=None, max_length=32)
+
+
+class StatusChange(Strict):
+    status: UnitStatus = Field(description="the new EIDO secondary status, e.g. EnRoute, OnScene, InService")
+
+
+class PositionUpdate(Strict):
+    lat: Lat
+    lon: Lon
+    at: datetime | None = Field(default=None, description="time of the fix; default now")
+
+
+class UnitRead(Read):
+    id: str
+    unit_type: str
+    capabilities: list[str]
+    agency_id: str
+    home_station_id: str | None
+    status: str
+    primary_status: str
+    status_changed_at: datetime
+    lat: float | None
+    lon: float | None
+    position_at: datetime | None
+    incident_id: str | None

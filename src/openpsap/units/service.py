@@ -1,0 +1,90 @@
+"""The unit roster: add units, read them, AVL positions."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from openpsap.clock import iso
+from openpsap.commands import UnitOfWork
+from openpsap.errors import Conflict, InvalidInput, NotFound
+from openpsap.stations.models import Agency, Station
+from openpsap.units.enums import UnitStatus
+from openpsap.units.models import Unit
+
+UNIT_ID = re.compile(r"^[A-Z0-9][A-Z0-9\-]{0,15}$")
+
+
+def get(db: Session, *, unit_id: str, for_update: bool = False) -> Unit | None:
+    if for_update:
+        return db.scalar(select(Unit).where(Unit.id == unit_id).with_for_update().execution_options(populate_existing=True))
+    return db.get(Unit, unit_id)
+
+
+def get_or_raise(db: Session, *, unit_id: str, for_update: bool = False) -> Unit:
+    unit = get(db, unit_id=unit_id, for_update=for_update)
+    if unit is None:
+        raise NotFound(f"unit {unit_id} not found", unit_id=unit_id)
+    return unit
+
+
+def list_units(db: Session, *, primary_status: str | None = None, agency_id: str | None = None) -> list[Unit]:
+    stmt = select(Unit).order_by(Unit.id)
+    if primary_status:
+        stmt = stmt.where(Unit.primary_status == primary_status)
+    if agency_id:
+        stmt = stmt.where(Unit.agency_id == agency_id)
+    return list(db.scalars(stmt))
+
+
+def add(
+    uow: UnitOfWork,
+    *,
+    unit_id: str,
+    unit_type: str,
+    capabilities: list[str],
+    agency_id: str,
+    home_station_id: str | None,
+    lat: float | None = None,
+    lon: float | None = None,
+) -> Unit:
+    unit_id = unit_id.upper()
+    if not UNIT_ID.match(unit_id):
+        raise InvalidInput("unit id must be 1-16 letters, digits or '-', e.g. E01 or M10", field="id")
+    db = uow.session
+    if db.get(Agency, agency_id) is None:
+        raise NotFound(f"agency {agency_id} not found", agency_id=agency_id)
+    station = db.get(Station, home_station_id) if home_station_id else None
+    if home_station_id and station is None:
+        raise NotFound(f"station {home_station_id} not found", station_id=home_station_id)
+    if db.get(Unit, unit_id) is not None:
+        raise Conflict(f"unit {unit_id} already exists", unit_id=unit_id)
+    if lat is None and station is not None:
+        lat, lon = station.lat, station.lon
+    data = {
+        "id": unit_id,
+        "unit_type": unit_type,
+        "capabilities": capabilities,
+        "agency_id": agency_id,
+        "home_station_id": home_station_id,
+        "status": UnitStatus.InService,
+        "lat": lat,
+        "lon": lon,
+    }
+    uow.emit("unit-added", "unit", unit_id, data)
+    return db.get(Unit, unit_id)
+
+
+def update_position(uow: UnitOfWork, *, unit_id: str, lat: float, lon: float, at: datetime | None) -> Unit:
+    unit = get_or_raise(uow.session, unit_id=unit_id, for_update=True)
+    at = at or uow.now
+    if unit.position_at is not None and at < unit.position_at:
+        raise Conflict(
+            f"unit {unit_id} already has a newer position (from {iso(unit.position_at)}); older AVL fix ignored",
+            unit_id=unit_id,
+        )
+    uow.emit("unit-position-updated", "unit", unit_id, {"unit_id": unit_id, "lat": lat, "lon": lon, "at": iso(at)})
+    return unit

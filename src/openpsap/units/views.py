@@ -1,0 +1,68 @@
+"""HTTP routes for units: roster, status changes (dispatcher or the unit itself), AVL positions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from openpsap.api.deps import Cmd, CurrentPrincipal, ReadDb, allowed
+from openpsap.auth.roles import Role as R
+from openpsap.auth.service import Principal
+from openpsap.dispatching import service as dispatching
+from openpsap.errors import Forbidden, InvalidInput
+from openpsap.units import service
+from openpsap.units.schemas import PositionUpdate, StatusChange, UnitCreate, UnitRead
+
+router = APIRouter(prefix="/units", tags=["units"])
+SEE = (R.call_taker, R.dispatcher, R.supervisor, R.field_unit, R.analyst)
+MOVE = (R.dispatcher, R.supervisor, R.field_unit)
+
+
+def out(unit) -> dict[str, Any]:  # noqa: ANN001
+    return UnitRead.model_validate(unit).model_dump(mode="json")
+
+
+def _own_unit_only(principal: Principal, unit_id: str) -> None:
+    """A field unit may change only its own unit; dispatchers and supervisors any."""
+    if principal.roles & {R.dispatcher, R.supervisor}:
+        return
+    if principal.unit_id != unit_id.upper():
+        raise Forbidden(f"user {principal.username} may only update unit {principal.unit_id or '(none assigned)'}")
+
+
+@router.get("", response_model=list[UnitRead], **allowed(*SEE))
+def list_units(db: ReadDb, primary_status: str | None = None, agency: str | None = None):
+    return [out(u) for u in service.list_units(db, primary_status=primary_status, agency_id=agency)]
+
+
+@router.get("/{unit_id}", response_model=UnitRead, **allowed(*SEE))
+def get_unit(unit_id: str, db: ReadDb):
+    return out(service.get_or_raise(db, unit_id=unit_id.upper()))
+
+
+@router.post("", status_code=201, response_model=UnitRead, **allowed(R.admin, R.supervisor))
+def add_unit(body: UnitCreate, cmd: Cmd):
+    return cmd.run(
+        lambda uow: out(
+            service.add(
+                uow, unit_id=body.id, unit_type=body.unit_type, capabilities=body.capabilities,
+                agency_id=body.agency_id, home_station_id=body.home_station_id,
+            )
+        ),
+        status_code=201,
+    )
+
+
+@router.post("/{unit_id}/status", response_model=UnitRead, **allowed(*MOVE))
+def change_status(unit_id: str, body: StatusChange, cmd: Cmd, principal: CurrentPrincipal):
+    _own_unit_only(principal, unit_id)
+    return cmd.run(lambda uow: out(dispatching.change_status(uow, unit_id=unit_id.upper(), to=body.status)))
+
+
+@router.put("/{unit_id}/position", response_model=UnitRead, **allowed(*MOVE))
+def update_position(unit_id: str, body: PositionUpdate, cmd: Cmd, principal: CurrentPrincipal):
+    _own_unit_only(principal, unit_id)
+    if body.at is not None and body.at.tzinfo is None:
+        raise InvalidInput("at needs a time zone, e.g. 2026-11-27T10:00:00Z", field="at")
+    return cmd.run(lambda uow: out(service.update_position(uow, unit_id=unit_id.upper(), lat=body.lat, lon=body.lon, at=body.at)))
