@@ -55,7 +55,7 @@ def check_type(code: str) -> str:
     code = code.upper()
     if code not in incident_types():
         raise InvalidInput(
-            f"unknown incident type {code!r}; use an APCO code from GET /api/v1/incident-types (e.g. FIRESTRUC, CARDIAC)",
+            f"unknown incident type {code!r}; use an APCO code from GET /api/v1/incident-types (e.g. FSTRU, CARDIAC)",
             field="incident_type",
         )
     return code
