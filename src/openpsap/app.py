@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
 
 from openpsap import __version__
 from openpsap.api import errors
@@ -58,6 +59,10 @@ def create_app(settings: Settings, *, database: Database | None = None, clock: C
         unit_views.router, station_views.router, events_views.router,
     ):
         app.include_router(router, prefix=API)
+    @app.get("/", include_in_schema=False)
+    def home() -> RedirectResponse:
+        return RedirectResponse(f"{API}/docs")
+
     errors.install(app)
     app.add_middleware(errors.BodyLimit, limit=settings.max_body_bytes)
     return app

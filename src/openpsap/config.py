@@ -44,6 +44,14 @@ class Settings(BaseSettings):
             raise ValueError("OPENPSAP_SQLITE_SYNCHRONOUS must be FULL, EXTRA or NORMAL")
         return value
 
+    @field_validator("priority_scale")
+    @classmethod
+    def _valid_scale(cls, value: dict[str, int]) -> dict[str, int]:
+        from openpsap.incidents.priority import PriorityScale
+
+        PriorityScale(value)  # raises ValueError with a message that says what is wrong
+        return value
+
     def resolved_database_url(self) -> str:
         if self.database_url:
             return self.database_url

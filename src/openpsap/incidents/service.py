@@ -16,7 +16,7 @@ from openpsap.incidents import lifecycle
 from openpsap.incidents.enums import FINISHED, IncidentFlag, IncidentStatus
 from openpsap.incidents.models import Counter, Incident, Note
 from openpsap.incidents.priority import PriorityScale
-from openpsap.standards.registries import dispositions, incident_types
+from openpsap.standards.registries import INCIDENT_TYPE_ALIASES, dispositions, incident_types
 
 UID_PREFIX = "urn:emergency:uid:incidentid:"
 
@@ -53,6 +53,7 @@ def calls(db: Session, *, incident_id: str) -> list[str]:
 
 def check_type(code: str) -> str:
     code = code.upper()
+    code = INCIDENT_TYPE_ALIASES.get(code, code)
     if code not in incident_types():
         raise InvalidInput(
             f"unknown incident type {code!r}; use an APCO code from GET /api/v1/incident-types (e.g. FSTRU, CARDIAC)",

@@ -19,14 +19,19 @@ class IncidentType:
     definition: str
 
 
+# NIEM 5.2 spells one code differently from the APCO/EIDO registry; accept it, store the registry's.
+INCIDENT_TYPE_ALIASES = {"XTRACATE": "XTRICATE"}
+
+
 @cache
 def incident_types() -> dict[str, IncidentType]:
-    """The 245 APCO ANS 2.103.2-2019 codes, keyed by code."""
+    """The 245 APCO ANS 2.103.2-2019 codes of the EIDO registry (Table 3.2), keyed by code."""
     text = files("openpsap.data").joinpath("incident_types.csv").read_text(encoding="utf-8")
     rows = csv.DictReader(text.splitlines())
     return {
         r["code"]: IncidentType(r["code"], r["name_apco_2_103_2_2019"], r["niem_apco_2_103_1_2012_definition"])
         for r in rows
+        if r["in_eido_registry"] == "True"
     }
 
 
