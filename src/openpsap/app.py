@@ -65,4 +65,5 @@ def create_app(settings: Settings, *, database: Database | None = None, clock: C
 
     errors.install(app)
     app.add_middleware(errors.BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(errors.NoNulInUrl)
     return app

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import UTC, datetime
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -13,8 +14,45 @@ Lon = Annotated[float, Field(ge=-180, le=180, description="WGS84 longitude")]
 ShortText = Annotated[str, Field(min_length=1, max_length=200)]
 
 
+def _nul_at(data: Any) -> str | None:
+    """Where (e.g. 'location.address') the input holds a NUL character, or None. Iterative: inputs nest deep."""
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
+                return where or "body"
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                path = f"{where}.{key}" if where else str(key)
+                if isinstance(key, str) and "\x00" in key:
+                    return path
+                stack.append((path, item))
+        elif isinstance(value, list):
+            stack.extend((f"{where}.{i}" if where else str(i), item) for i, item in enumerate(value))
+    return None
+
+
+def utc_representable(value: datetime | None, field: str) -> datetime | None:
+    """An aware time must still exist in UTC (0001-01-01T00:00:00+01:00 does not)."""
+    if value is not None and value.tzinfo is not None:
+        try:
+            value.astimezone(UTC)
+        except OverflowError:
+            raise ValueError(f"{field} is out of range once converted to UTC") from None
+    return value
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul(cls, data: Any) -> Any:
+        where = _nul_at(data)
+        if where is not None:
+            raise ValueError(f"{where}: text may not contain NUL (\\u0000) characters")
+        return data
 
 
 class Read(BaseModel):

@@ -8,8 +8,8 @@ from openpsap.incidents import service as incident_service
 from tests.conftest import Api, open_incident
 
 
-def _stream_url(api: Api, role: str, after: int) -> str:
-    return f"/api/v1/stream?after={after}&token={api.tokens[role]}"
+def _connect(api: Api, role: str, after: int):  # noqa: ANN202
+    return api.client.websocket_connect(f"/api/v1/stream?after={after}", headers=api.as_(role))
 
 
 def _note_burst(api: Api, incident_id: str, count: int, pause: threading.Event | None = None) -> None:
@@ -35,7 +35,7 @@ def test_events_endpoint_pages_through_the_log_in_order(api: Api) -> None:
 
 def test_stream_replays_after_seq_then_sends_new_events_live(api: Api) -> None:
     start = api.get("supervisor", "/events", params={"after": 0, "limit": 5000}).json()["last_seq"]
-    with api.client.websocket_connect(_stream_url(api, "dispatcher", start - 2)) as ws:
+    with _connect(api, "dispatcher", start - 2) as ws:
         replayed = [ws.receive_json(), ws.receive_json()]
         assert [e["seq"] for e in replayed] == [start - 1, start]
         iid = open_incident(api)
@@ -50,12 +50,12 @@ def test_a_client_reconnecting_mid_burst_misses_nothing_and_sees_nothing_twice(a
     dropped = threading.Event()
     writer = threading.Thread(target=_note_burst, args=(api, iid, burst, dropped))
     seen: list[int] = []
-    with api.client.websocket_connect(_stream_url(api, "dispatcher", before)) as ws:
+    with _connect(api, "dispatcher", before) as ws:
         writer.start()
         for _ in range(40):  # read part of the burst, then drop the connection
             seen.append(ws.receive_json()["seq"])
     dropped.set()  # the second half of the burst is written while this client is away
-    with api.client.websocket_connect(_stream_url(api, "dispatcher", seen[-1])) as ws:
+    with _connect(api, "dispatcher", seen[-1]) as ws:
         while len(seen) < burst:
             seen.append(ws.receive_json()["seq"])
     writer.join(timeout=30)
@@ -64,9 +64,7 @@ def test_a_client_reconnecting_mid_burst_misses_nothing_and_sees_nothing_twice(a
 
 def test_two_streams_see_the_same_events_in_the_same_order(api: Api) -> None:
     start = api.get("supervisor", "/events", params={"after": 0, "limit": 5000}).json()["last_seq"]
-    with api.client.websocket_connect(_stream_url(api, "dispatcher", start)) as a, api.client.websocket_connect(
-        _stream_url(api, "supervisor", start)
-    ) as b:
+    with _connect(api, "dispatcher", start) as a, _connect(api, "supervisor", start) as b:
         iid = open_incident(api)
         api.post("dispatcher", f"/incidents/{iid}/dispatch", {"units": ["E01"]})
         got_a = [a.receive_json()["kind"] for _ in range(3)]

@@ -33,15 +33,15 @@ def read_db(request: Request):
 ReadDb = Annotated[Session, Depends(read_db)]
 
 
-def bearer_or_cookie(headers: Any, cookies: dict[str, str], query: Any = None) -> tuple[str | None, bool]:
+def bearer_or_cookie(headers: Any, cookies: dict[str, str]) -> tuple[str | None, bool]:
+    """The token from 'Authorization: Bearer' or else the session cookie. Never from the URL:
+    query strings end up in access logs."""
     auth = headers.get("authorization")
     if auth:
         scheme, _, token = auth.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthorized("Authorization header must be 'Bearer <token>'")
         return token.strip(), False
-    if query is not None and query.get("token"):
-        return query.get("token"), False
     if cookies.get(SESSION_COOKIE):
         return cookies[SESSION_COOKIE], True
     return None, False

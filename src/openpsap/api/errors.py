@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import unquote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -60,6 +61,22 @@ def install(app: FastAPI) -> None:
         return JSONResponse(error_body("internal", "internal error; it has been logged"), status_code=500)
 
 
+class NoNulInUrl:
+    """Refuse a NUL character in the path or query with a JSON 400 (PostgreSQL text cannot hold one)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            query = unquote((scope.get("query_string") or b"").decode("latin-1"))
+            if "\x00" in scope.get("path", "") or "\x00" in query:
+                response = JSONResponse(error_body("bad_request", "the URL may not contain NUL (%00) characters"), status_code=400)
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
 class BodyLimit:
     """Refuse request bodies larger than `limit` bytes with a JSON 413, declared or streamed."""
 
@@ -89,7 +106,7 @@ class BodyLimit:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.limit:
-                    raise _TooLarge()
+                    raise _TooLarge(self.limit)
             return message
 
         try:
@@ -102,8 +119,11 @@ class BodyLimit:
         await response({"type": "http"}, _empty_receive, send)
 
 
-class _TooLarge(Exception):
-    pass
+class _TooLarge(StarletteHTTPException):
+    """An HTTPException, so FastAPI's body parser re-raises it (413) instead of turning it into a 400."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"request body over {limit} bytes")
 
 
 async def _empty_receive() -> Message:

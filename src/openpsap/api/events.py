@@ -20,10 +20,11 @@ from openpsap.eventlog import service as eventlog
 router = APIRouter(tags=["events"])
 READERS = frozenset({R.call_taker, R.dispatcher, R.supervisor, R.analyst, R.admin})
 BATCH = 500
+MAX_SEQ = 2**63 - 1  # event seq is a 64-bit integer on both databases
 
 
 @router.get("/events", **allowed(*READERS))
-def list_events(db: ReadDb, after: int = Query(0, ge=0), limit: int = Query(500, ge=1, le=5000)):
+def list_events(db: ReadDb, after: int = Query(0, ge=0, le=MAX_SEQ), limit: int = Query(500, ge=1, le=5000)):
     events = eventlog.after(db, seq=after, limit=limit)
     return {"events": [eventlog.to_json(e) for e in events], "last_seq": events[-1].seq if events else after}
 
@@ -35,13 +36,13 @@ def _read_batch(app, after: int) -> list[dict]:  # noqa: ANN001
 
 @router.websocket("/stream")
 async def stream(websocket: WebSocket, after: int = 0):
-    """Roles: call_taker, dispatcher, supervisor, analyst, admin. Token in the Authorization header,
-    the `token` query parameter or the session cookie. Closes with 4401 (no/bad login), 4403 (role)
+    """Roles: call_taker, dispatcher, supervisor, analyst, admin. Token in the Authorization header
+    or the session cookie (never in the URL). Closes with 4401 (no/bad login), 4403 (role)
     or 4422 (bad after)."""
     app = websocket.app
     await websocket.accept()
     try:
-        token, via_cookie = bearer_or_cookie(websocket.headers, websocket.cookies, websocket.query_params)
+        token, via_cookie = bearer_or_cookie(websocket.headers, websocket.cookies)
         principal = await run_in_threadpool(principal_for, app, token, via_cookie)
     except CADError as exc:
         await websocket.send_json(exc.to_json())
@@ -51,7 +52,7 @@ async def stream(websocket: WebSocket, after: int = 0):
         await websocket.send_json({"error": "forbidden", "message": "this role may not read the event stream", "details": {}})
         await websocket.close(code=4403)
         return
-    if after < 0:
+    if not 0 <= after <= MAX_SEQ:
         await websocket.close(code=4422)
         return
     bus = app.state.bus

@@ -7,7 +7,7 @@ from datetime import datetime
 from pydantic import Field, field_validator
 
 from openpsap.calls.enums import Channel
-from openpsap.schemas import LocationIn, Read, Strict
+from openpsap.schemas import LocationIn, Read, Strict, utc_representable
 
 PHONE_CHARS = set("0123456789+-() .#*")
 
@@ -32,7 +32,7 @@ class CallCreate(Strict):
     def _aware(cls, value: datetime | None) -> datetime | None:
         if value is not None and value.tzinfo is None:
             raise ValueError("received_at needs a time zone, e.g. 2026-11-27T10:00:00Z")
-        return value
+        return utc_representable(value, "received_at")
 
 
 class CallUpdate(Strict):

@@ -13,7 +13,7 @@ Code = Field(min_length=1, max_length=16)
 
 class IncidentCreate(Strict):
     incident_type: str = Field(min_length=1, max_length=16, description="APCO incident type code, e.g. CARDIAC")
-    priority: str | None = Field(default=None, max_length=8, description="agency priority, e.g. P1; default the lowest")
+    priority: str | None = Field(default=None, min_length=1, max_length=8, description="agency priority, e.g. P1; default the lowest")
     location: LocationIn | None = None
     flags: list[str] = Field(default_factory=list, max_length=16)
     calls: list[str] = Field(default_factory=list, max_length=50, description="ids of calls to link")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
-from openpsap.schemas import Lat, Lon, Read, Strict
+from openpsap.schemas import Lat, Lon, Read, Strict, utc_representable
 from openpsap.units.enums import UnitStatus
 
 
@@ -26,6 +26,8 @@ class PositionUpdate(Strict):
     lat: Lat
     lon: Lon
     at: datetime | None = Field(default=None, description="time of the fix; default now")
+
+    _at_in_range = field_validator("at")(lambda value: utc_representable(value, "at"))
 
 
 class UnitRead(Read):

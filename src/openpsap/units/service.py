@@ -51,9 +51,9 @@ def add(
     lat: float | None = None,
     lon: float | None = None,
 ) -> Unit:
-    unit_id = unit_id.upper()
-    if not UNIT_ID.match(unit_id):
+    if not unit_id.isascii() or not UNIT_ID.match(unit_id.upper()):
         raise InvalidInput("unit id must be 1-16 letters, digits or '-', e.g. E01 or M10", field="id")
+    unit_id = unit_id.upper()
     db = uow.session
     if db.get(Agency, agency_id) is None:
         raise NotFound(f"agency {agency_id} not found", agency_id=agency_id)
