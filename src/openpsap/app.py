@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 
@@ -26,6 +27,7 @@ from openpsap.stations import views as station_views
 from openpsap.units import views as unit_views
 
 API = "/api/v1"
+WORKER_THREADS = 8  # sync routes and dependencies running at once (anyio default: 40)
 
 
 def create_app(settings: Settings, *, database: Database | None = None, clock: Clock | None = None) -> FastAPI:
@@ -35,6 +37,8 @@ def create_app(settings: Settings, *, database: Database | None = None, clock: C
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         bus.attach(asyncio.get_running_loop())
+        # few worker threads: on one GIL, 40 threads queueing on the write gate / row locks only add hand-offs
+        anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
         yield
         if database is None:
             db.dispose()
@@ -52,6 +56,7 @@ def create_app(settings: Settings, *, database: Database | None = None, clock: C
     app.state.db = db
     app.state.clock = clock or SystemClock()
     app.state.bus = bus
+    app.state.principals = {}  # token -> (valid until, Principal); see api/deps.py
     app.state.runner = CommandRunner(db, clock=app.state.clock, on_commit=bus.notify)
     app.state.priority_scale = PriorityScale(settings.priority_scale)
     for router in (

@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -115,12 +114,12 @@ class CommandRunner:
         if idempotency_key is not None:
             check_key(idempotency_key)
         for attempt in range(5):
-            if idempotency_key is not None:
-                stored = self._stored(actor, idempotency_key, fingerprint)
-                if stored is not None:
-                    return stored, True
             try:
                 with self.db.write() as session:
+                    if idempotency_key is not None:
+                        stored = self._stored(session, actor, idempotency_key, fingerprint)
+                        if stored is not None:
+                            return stored, True  # leaving the block rolls the empty transaction back
                     uow = UnitOfWork(self.db, session, actor, self.clock)
                     result = fn(uow)
                     if idempotency_key is not None:
@@ -147,19 +146,17 @@ class CommandRunner:
                 log.info("retrying command after %s", getattr(exc.orig, "sqlstate", None))
         raise RuntimeError("unreachable")
 
-    def _stored(self, actor: str, key: str, fingerprint: str) -> Any | None:
-        with self.db.read() as session:
-            record = session.scalar(
-                select(IdempotencyRecord).where(IdempotencyRecord.actor == actor, IdempotencyRecord.key == key)
+    @staticmethod
+    def _stored(session: Session, actor: str, key: str, fingerprint: str) -> Any | None:
+        record = session.get(IdempotencyRecord, (actor, key))
+        if record is None:
+            return None
+        if record.fingerprint != fingerprint:
+            raise InvalidInput(
+                "this Idempotency-Key was already used for a different request; use a new key for a new command",
+                field="Idempotency-Key",
             )
-            if record is None:
-                return None
-            if record.fingerprint != fingerprint:
-                raise InvalidInput(
-                    "this Idempotency-Key was already used for a different request; use a new key for a new command",
-                    field="Idempotency-Key",
-                )
-            return record.response
+        return record.response
 
 
 def fingerprint(method: str, path: str, body: bytes) -> str:

@@ -7,11 +7,13 @@ role x route matrix from these declarations.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from openpsap.auth import service as auth_service
 from openpsap.auth.roles import Role
@@ -47,17 +49,36 @@ def bearer_or_cookie(headers: Any, cookies: dict[str, str]) -> tuple[str | None,
     return None, False
 
 
+PRINCIPAL_CACHE_SECONDS = 5  # a revoked token or disabled user is refused at most this much later
+
+
+def _cached(app: Any, token: str) -> Principal | None:
+    hit = app.state.principals.get(token)
+    if hit is not None and app.state.clock.now() < hit[0]:
+        return hit[1]
+    return None
+
+
 def principal_for(app: Any, token: str | None, via_cookie: bool) -> Principal:
     if not token:
         raise Unauthorized("log in first: POST /api/v1/auth/login, then send 'Authorization: Bearer <token>'")
-    with app.state.db.read() as session:
-        p = auth_service.authenticate(session, token=token, clock=app.state.clock)
+    p = _cached(app, token)
+    if p is None:
+        with app.state.db.read() as session:
+            p = auth_service.authenticate(session, token=token, clock=app.state.clock)
+        if len(app.state.principals) > 10_000:
+            app.state.principals.clear()
+        until = app.state.clock.now() + timedelta(seconds=PRINCIPAL_CACHE_SECONDS)
+        app.state.principals[token] = (min(until, p.expires_at) if p.expires_at else until, p)
     return Principal(p.username, p.roles, p.unit_id, p.csrf_token, via_cookie)
 
 
-def current_principal(request: Request) -> Principal:
+async def current_principal(request: Request) -> Principal:
     token, via_cookie = bearer_or_cookie(request.headers, request.cookies)
-    principal = principal_for(request.app, token, via_cookie)
+    if token and (hit := _cached(request.app, token)) is not None:
+        principal = Principal(hit.username, hit.roles, hit.unit_id, hit.csrf_token, via_cookie)
+    else:
+        principal = await run_in_threadpool(principal_for, request.app, token, via_cookie)
     if via_cookie and request.method not in SAFE_METHODS:
         if request.headers.get(CSRF_HEADER) != principal.csrf_token:
             raise Forbidden(f"missing or wrong {CSRF_HEADER} header for a cookie session")
@@ -68,7 +89,7 @@ CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 
 
 def _require(roles: frozenset[str]) -> Callable[[Principal], Principal]:
-    def require_role(principal: CurrentPrincipal) -> Principal:
+    async def require_role(principal: CurrentPrincipal) -> Principal:
         if not principal.roles & roles:
             raise Forbidden(
                 f"user {principal.username} ({', '.join(sorted(principal.roles))}) may not do this; "

@@ -6,7 +6,7 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -34,6 +34,7 @@ class Principal:
     unit_id: str | None
     csrf_token: str | None = None
     via_cookie: bool = False
+    expires_at: datetime | None = None
 
 
 def hash_token(token: str) -> str:
@@ -122,7 +123,7 @@ def authenticate(db: Session, *, token: str, clock: Clock) -> Principal:
         raise Unauthorized("token expired; log in again at POST /api/v1/auth/login")
     if not user.active:
         raise Unauthorized(f"user {user.username} is disabled")
-    return Principal(user.username, frozenset(user.roles), user.unit_id, api_token.csrf_token)
+    return Principal(user.username, frozenset(user.roles), user.unit_id, api_token.csrf_token, expires_at=api_token.expires_at)
 
 
 def list_users(db: Session) -> list[User]:

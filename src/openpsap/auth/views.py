@@ -44,6 +44,7 @@ def login(body: LoginRequest, request: Request):
 @router.post("/auth/logout", status_code=204, **allowed(*ALL_ROLES))
 def logout(request: Request, _: CurrentPrincipal):
     token, _via_cookie = bearer_or_cookie(request.headers, request.cookies)
+    request.app.state.principals.pop(token, None)
     with request.app.state.db.write() as session:
         service.logout(session, token=token)
         session.commit()

@@ -75,8 +75,8 @@ def _next_number(db: Session, year: int) -> tuple[str, int]:
     dialect = db.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     db.execute(insert(Counter).values(name=name, value=0).on_conflict_do_nothing(index_elements=["name"]))
-    value = db.scalar(select(Counter.value).where(Counter.name == name).with_for_update().execution_options(populate_existing=True))
-    return name, (value or 0) + 1
+    counter = db.scalar(select(Counter).where(Counter.name == name).with_for_update().execution_options(populate_existing=True))
+    return name, (counter.value if counter is not None else 0) + 1
 
 
 def create(

@@ -60,7 +60,10 @@ def create_incident(body: IncidentCreate, cmd: Cmd, request: Request):
             uow, incident_type=body.incident_type, priority=body.priority, scale=scale,
             location=loc, flags=body.flags, call_ids=body.calls,
         )
-        return detail(uow.session, incident)
+        data = out(incident)  # a new incident has no units, assignments or notes yet: no need to query them
+        calls = service.calls(uow.session, incident_id=incident.id) if body.calls else []
+        data.update(calls=calls, units=[], assignments=[], notes=[])
+        return data
 
     return cmd.run(create, status_code=201)
 
