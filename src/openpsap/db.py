@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import Any, TypeVar
 
 from sqlalchemy import DateTime, MetaData, create_engine, event, text
 from sqlalchemy.engine import Engine
@@ -30,6 +31,7 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
+T = TypeVar("T")
 EVENT_LOG_LOCK_KEY = 911_0001  # pg_advisory_xact_lock key that orders event-log appends
 
 
@@ -89,6 +91,15 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def get_locked(db: Session, model: type[T], key: Any) -> T | None:
+    """Load a row to change it. PostgreSQL: SELECT ... FOR UPDATE, fresh from the database, so
+    concurrent commands on the same row queue. SQLite: writers are already serialised by the write
+    gate and BEGIN IMMEDIATE, so the session's copy is current and no extra query is needed."""
+    if db.get_bind().dialect.name == "sqlite":
+        return db.get(model, key)
+    return db.get(model, key, with_for_update=True, populate_existing=True)
 
 
 def ensure_sqlite_folder(url: str) -> None:

@@ -13,6 +13,7 @@ from openpsap.calls.enums import CallStatus
 from openpsap.calls.models import Call
 from openpsap.clock import iso
 from openpsap.commands import UnitOfWork
+from openpsap.db import get_locked
 from openpsap.errors import Conflict, InvalidInput, InvalidTransition, NotFound
 from openpsap.incidents import service as incident_service
 
@@ -20,8 +21,7 @@ MAX_NARRATIVE = 20_000
 
 
 def get_or_raise(db: Session, *, call_id: str, for_update: bool = False) -> Call:
-    stmt = select(Call).where(Call.id == call_id)
-    call = db.scalar(stmt.with_for_update().execution_options(populate_existing=True) if for_update else stmt)
+    call = get_locked(db, Call, call_id) if for_update else db.get(Call, call_id)
     if call is None:
         raise NotFound(f"call {call_id} not found", call_id=call_id)
     return call

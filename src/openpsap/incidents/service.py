@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from openpsap.calls.models import Call
 from openpsap.commands import UnitOfWork
+from openpsap.db import get_locked
 from openpsap.errors import Conflict, InvalidInput, NotFound
 from openpsap.incidents import lifecycle
 from openpsap.incidents.enums import FINISHED, IncidentFlag, IncidentStatus
@@ -22,9 +23,7 @@ UID_PREFIX = "urn:emergency:uid:incidentid:"
 
 
 def get(db: Session, *, incident_id: str, for_update: bool = False) -> Incident | None:
-    if for_update:
-        return db.scalar(select(Incident).where(Incident.id == incident_id).with_for_update().execution_options(populate_existing=True))
-    return db.get(Incident, incident_id)
+    return get_locked(db, Incident, incident_id) if for_update else db.get(Incident, incident_id)
 
 
 def get_or_raise(db: Session, *, incident_id: str, for_update: bool = False) -> Incident:
@@ -71,12 +70,14 @@ def check_flags(flags: list[str]) -> list[str]:
 
 
 def _next_number(db: Session, year: int) -> tuple[str, int]:
+    """The next number of the year, with the year's counter row locked until commit."""
     name = f"incident-{year}"
-    dialect = db.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    db.execute(insert(Counter).values(name=name, value=0).on_conflict_do_nothing(index_elements=["name"]))
-    counter = db.scalar(select(Counter).where(Counter.name == name).with_for_update().execution_options(populate_existing=True))
-    return name, (counter.value if counter is not None else 0) + 1
+    counter = get_locked(db, Counter, name)
+    if counter is None:  # first incident of the year; concurrent first incidents both land here
+        insert = postgresql.insert if db.get_bind().dialect.name == "postgresql" else sqlite.insert
+        db.execute(insert(Counter).values(name=name, value=0).on_conflict_do_nothing(index_elements=["name"]))
+        counter = get_locked(db, Counter, name)
+    return name, counter.value + 1
 
 
 def create(

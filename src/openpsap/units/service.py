@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from openpsap.clock import iso
 from openpsap.commands import UnitOfWork
+from openpsap.db import get_locked
 from openpsap.errors import Conflict, InvalidInput, NotFound
 from openpsap.stations.models import Agency, Station
 from openpsap.units.enums import UnitStatus
@@ -19,9 +20,7 @@ UNIT_ID = re.compile(r"^[A-Z0-9][A-Z0-9\-]{0,15}$")
 
 
 def get(db: Session, *, unit_id: str, for_update: bool = False) -> Unit | None:
-    if for_update:
-        return db.scalar(select(Unit).where(Unit.id == unit_id).with_for_update().execution_options(populate_existing=True))
-    return db.get(Unit, unit_id)
+    return get_locked(db, Unit, unit_id) if for_update else db.get(Unit, unit_id)
 
 
 def get_or_raise(db: Session, *, unit_id: str, for_update: bool = False) -> Unit:
