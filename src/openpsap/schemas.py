@@ -11,7 +11,6 @@ from openpsap.calls.enums import LocationSource
 
 Lat = Annotated[float, Field(ge=-90, le=90, description="WGS84 latitude")]
 Lon = Annotated[float, Field(ge=-180, le=180, description="WGS84 longitude")]
-ShortText = Annotated[str, Field(min_length=1, max_length=200)]
 
 
 def _nul_at(data: Any) -> str | None:

@@ -82,3 +82,12 @@ def test_cancelling_an_incident_releases_its_units(api: Api) -> None:
 def test_incident_numbers_count_up_per_year(api: Api) -> None:
     ids = [open_incident(api) for _ in range(3)]
     assert [int(i.split("-")[1]) for i in ids] == [1, 2, 3]
+
+
+def test_queue_filters_take_only_known_statuses(api: Api) -> None:
+    open_incident(api)
+    assert len(api.get("dispatcher", "/incidents", params={"status": "Active"}).json()) == 1
+    assert api.get("dispatcher", "/incidents", params={"status": "Pending"}).status_code == 422
+    available = api.get("dispatcher", "/units", params={"primary_status": "Available"}).json()
+    assert {u["id"] for u in available} == {"E01", "E02", "T01", "M10", "PA01"}
+    assert api.get("dispatcher", "/units", params={"primary_status": "busy"}).status_code == 422

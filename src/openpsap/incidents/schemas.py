@@ -8,7 +8,6 @@ from pydantic import Field
 
 from openpsap.schemas import LocationIn, Read, Strict
 
-Code = Field(min_length=1, max_length=16)
 
 
 class IncidentCreate(Strict):

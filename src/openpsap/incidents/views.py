@@ -12,6 +12,7 @@ from openpsap.auth.roles import Role as R
 from openpsap.dispatching import service as dispatching
 from openpsap.eventlog import service as eventlog
 from openpsap.incidents import service
+from openpsap.incidents.enums import IncidentStatus
 from openpsap.incidents.models import Incident
 from openpsap.incidents.schemas import (
     AssignmentRead,
@@ -69,7 +70,7 @@ def create_incident(body: IncidentCreate, cmd: Cmd, request: Request):
 
 
 @router.get("", response_model=list[IncidentRead], **allowed(*SEE))
-def list_incidents(db: ReadDb, open: bool = False, status: str | None = None, limit: int = 200):  # noqa: A002
+def list_incidents(db: ReadDb, open: bool = False, status: IncidentStatus | None = None, limit: int = 200):  # noqa: A002
     return [out(i) for i in service.list_incidents(db, open_only=open, status=status, limit=max(1, min(limit, 1000)))]
 
 

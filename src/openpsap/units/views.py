@@ -12,6 +12,7 @@ from openpsap.auth.service import Principal
 from openpsap.dispatching import service as dispatching
 from openpsap.errors import Forbidden, InvalidInput
 from openpsap.units import service
+from openpsap.units.enums import PrimaryStatus
 from openpsap.units.schemas import PositionUpdate, StatusChange, UnitCreate, UnitRead
 
 router = APIRouter(prefix="/units", tags=["units"])
@@ -32,7 +33,7 @@ def _own_unit_only(principal: Principal, unit_id: str) -> None:
 
 
 @router.get("", response_model=list[UnitRead], **allowed(*SEE))
-def list_units(db: ReadDb, primary_status: str | None = None, agency: str | None = None):
+def list_units(db: ReadDb, primary_status: PrimaryStatus | None = None, agency: str | None = None):
     return [out(u) for u in service.list_units(db, primary_status=primary_status, agency_id=agency)]
 
 
