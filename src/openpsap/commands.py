@@ -115,15 +115,14 @@ class CommandRunner:
             check_key(idempotency_key)
         for attempt in range(5):
             try:
-                with self.db.write() as session:
+                with self.unit_of_work(actor=actor) as uow:
                     if idempotency_key is not None:
-                        stored = self._stored(session, actor, idempotency_key, fingerprint)
+                        stored = self._stored(uow.session, actor, idempotency_key, fingerprint)
                         if stored is not None:
-                            return stored, True  # leaving the block rolls the empty transaction back
-                    uow = UnitOfWork(self.db, session, actor, self.clock)
+                            return stored, True  # nothing emitted: the commit is empty
                     result = fn(uow)
                     if idempotency_key is not None:
-                        session.add(
+                        uow.session.add(
                             IdempotencyRecord(
                                 actor=actor,
                                 key=idempotency_key,
@@ -133,8 +132,6 @@ class CommandRunner:
                                 created_at=uow.now,
                             )
                         )
-                    uow.commit()
-                self._published(uow)
                 return result, False
             except IntegrityError:
                 if idempotency_key is None or attempt == 4:
