@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
-import pytest
 from sqlalchemy import func, select, text
 
 from openpsap.commands import CommandRunner
@@ -19,12 +12,7 @@ from openpsap.db import Database
 from openpsap.eventlog.models import EventRecord
 from openpsap.migrate import upgrade
 from tests.conftest import PASSWORD, seed_small_roster
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.live_server import live_server
 
 
 def test_sqlite_runs_in_wal_mode_with_full_sync(sqlite_database: Database) -> None:
@@ -45,21 +33,7 @@ def test_acknowledged_commands_survive_a_killed_server(tmp_path: Path) -> None:
         auth_service.add_user(uow, username="disp", password=PASSWORD, roles=["dispatcher"])
     db.dispose()
 
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "openpsap", "serve", "--port", str(port), "--database-url", url, "--log-level", "warning"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
-    )
-    try:
-        base = f"http://127.0.0.1:{port}/api/v1"
-        for _ in range(100):
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            pytest.fail(f"server did not start: {server.stderr.read().decode() if server.stderr else ''}")
+    with live_server(url) as base:
         token = httpx.post(f"{base}/auth/login", json={"username": "disp", "password": PASSWORD}).json()["token"]
         headers = {"Authorization": f"Bearer {token}"}
         acknowledged = []
@@ -68,11 +42,7 @@ def test_acknowledged_commands_survive_a_killed_server(tmp_path: Path) -> None:
             assert r.status_code == 201
             acknowledged.append(r.json()["id"])
         last_seq = httpx.get(f"{base}/health").json()["last_seq"]
-    finally:
-        os.killpg(server.pid, signal.SIGKILL)  # no shutdown, no checkpoint
-        server.wait(timeout=10)
-        if server.stderr:
-            server.stderr.close()
+    # live_server SIGKILLs the server: no shutdown, no checkpoint
 
     db = Database(url)
     with db.read() as session:

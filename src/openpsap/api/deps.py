@@ -12,13 +12,13 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from openpsap.auth import service as auth_service
 from openpsap.auth.roles import Role
 from openpsap.auth.service import Principal
 from openpsap.commands import CommandRunner, UnitOfWork, fingerprint
+from openpsap.db import Database
 from openpsap.errors import Forbidden, Unauthorized
 
 SESSION_COOKIE = "openpsap_session"
@@ -27,12 +27,14 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 ROLES_KEY = "x-roles"
 
 
-def read_db(request: Request):
-    with request.app.state.db.read() as session:
-        yield session
+def database(request: Request) -> Database:
+    """The database, for read-only routes: `with database.read() as db: ...` inside the route, so a
+    session and its pooled connection live and die in one worker thread (a session held by a
+    yield-dependency across threads starved the pool under load)."""
+    return request.app.state.db
 
 
-ReadDb = Annotated[Session, Depends(read_db)]
+Reader = Annotated[Database, Depends(database)]
 
 
 def bearer_or_cookie(headers: Any, cookies: dict[str, str]) -> tuple[str | None, bool]:

@@ -12,7 +12,7 @@ import contextlib
 from fastapi import APIRouter, Query, WebSocket, WebSocketDisconnect
 from starlette.concurrency import run_in_threadpool
 
-from openpsap.api.deps import ReadDb, allowed, bearer_or_cookie, principal_for
+from openpsap.api.deps import Reader, allowed, bearer_or_cookie, principal_for
 from openpsap.auth.roles import Role as R
 from openpsap.errors import CADError
 from openpsap.eventlog import service as eventlog
@@ -24,9 +24,10 @@ MAX_SEQ = 2**63 - 1  # event seq is a 64-bit integer on both databases
 
 
 @router.get("/events", **allowed(*READERS))
-def list_events(db: ReadDb, after: int = Query(0, ge=0, le=MAX_SEQ), limit: int = Query(500, ge=1, le=5000)):
-    events = eventlog.after(db, seq=after, limit=limit)
-    return {"events": [eventlog.to_json(e) for e in events], "last_seq": events[-1].seq if events else after}
+def list_events(database: Reader, after: int = Query(0, ge=0, le=MAX_SEQ), limit: int = Query(500, ge=1, le=5000)):
+    with database.read() as db:
+        events = eventlog.after(db, seq=after, limit=limit)
+        return {"events": [eventlog.to_json(e) for e in events], "last_seq": events[-1].seq if events else after}
 
 
 def _read_batch(app, after: int) -> list[dict]:  # noqa: ANN001

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from openpsap import __version__
-from openpsap.api.deps import ReadDb, allowed, public
+from openpsap.api.deps import Reader, allowed, public
 from openpsap.auth.roles import ALL_ROLES
 from openpsap.eventlog import service as eventlog
 from openpsap.incidents.enums import IncidentStatus
@@ -16,8 +16,9 @@ router = APIRouter(tags=["registries"])
 
 
 @router.get("/health", **public())
-def health(db: ReadDb):
-    return {"status": "ok", "version": __version__, "last_seq": eventlog.last_seq(db)}
+def health(database: Reader):
+    with database.read() as db:
+        return {"status": "ok", "version": __version__, "last_seq": eventlog.last_seq(db)}
 
 
 @router.get("/incident-types", **allowed(*ALL_ROLES))

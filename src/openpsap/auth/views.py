@@ -7,7 +7,7 @@ from datetime import timedelta
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from openpsap.api.deps import SESSION_COOKIE, Cmd, CurrentPrincipal, ReadDb, allowed, bearer_or_cookie, public
+from openpsap.api.deps import SESSION_COOKIE, Cmd, CurrentPrincipal, Reader, allowed, bearer_or_cookie, public
 from openpsap.auth import service
 from openpsap.auth.models import User
 from openpsap.auth.roles import ALL_ROLES
@@ -54,16 +54,18 @@ def logout(request: Request, _: CurrentPrincipal):
 
 
 @router.get("/me", response_model=UserRead, **allowed(*ALL_ROLES))
-def me(principal: CurrentPrincipal, db: ReadDb):
-    user = db.get(User, principal.username)
-    if user is None:
-        raise NotFound(f"user {principal.username} not found")
-    return _user(user)
+def me(principal: CurrentPrincipal, database: Reader):
+    with database.read() as db:
+        user = db.get(User, principal.username)
+        if user is None:
+            raise NotFound(f"user {principal.username} not found")
+        return _user(user)
 
 
 @router.get("/users", response_model=list[UserRead], **allowed(R.admin, R.supervisor))
-def list_users(db: ReadDb):
-    return [_user(u) for u in service.list_users(db)]
+def list_users(database: Reader):
+    with database.read() as db:
+        return [_user(u) for u in service.list_users(db)]
 
 
 @router.post("/users", status_code=201, response_model=UserRead, **allowed(R.admin))

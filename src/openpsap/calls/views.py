@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from openpsap.api.deps import Cmd, ReadDb, allowed
+from openpsap.api.deps import Cmd, Reader, allowed
 from openpsap.auth.roles import Role as R
 from openpsap.calls import service
 from openpsap.calls.schemas import CallCreate, CallLink, CallRead, CallUpdate
@@ -33,13 +33,15 @@ def receive_call(body: CallCreate, cmd: Cmd):
 
 
 @router.get("", response_model=list[CallRead], **allowed(*SEE))
-def list_calls(db: ReadDb, active: bool = False, limit: int = 200):
-    return [_out(c) for c in service.list_calls(db, active_only=active, limit=max(1, min(limit, 1000)))]
+def list_calls(database: Reader, active: bool = False, limit: int = 200):
+    with database.read() as db:
+        return [_out(c) for c in service.list_calls(db, active_only=active, limit=max(1, min(limit, 1000)))]
 
 
 @router.get("/{call_id}", response_model=CallRead, **allowed(*SEE))
-def get_call(call_id: str, db: ReadDb):
-    return _out(service.get_or_raise(db, call_id=call_id))
+def get_call(call_id: str, database: Reader):
+    with database.read() as db:
+        return _out(service.get_or_raise(db, call_id=call_id))
 
 
 @router.post("/{call_id}/answer", response_model=CallRead, **allowed(*TAKE))

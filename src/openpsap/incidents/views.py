@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from sqlalchemy.orm import Session
 
-from openpsap.api.deps import Cmd, ReadDb, allowed
+from openpsap.api.deps import Cmd, Reader, allowed
 from openpsap.auth.roles import Role as R
 from openpsap.dispatching import service as dispatching
 from openpsap.eventlog import service as eventlog
@@ -70,20 +70,23 @@ def create_incident(body: IncidentCreate, cmd: Cmd, request: Request):
 
 
 @router.get("", response_model=list[IncidentRead], **allowed(*SEE))
-def list_incidents(db: ReadDb, open: bool = False, status: IncidentStatus | None = None, limit: int = 200):  # noqa: A002
-    return [out(i) for i in service.list_incidents(db, open_only=open, status=status, limit=max(1, min(limit, 1000)))]
+def list_incidents(database: Reader, open: bool = False, status: IncidentStatus | None = None, limit: int = 200):  # noqa: A002
+    with database.read() as db:
+        return [out(i) for i in service.list_incidents(db, open_only=open, status=status, limit=max(1, min(limit, 1000)))]
 
 
 @router.get("/{incident_id}", response_model=IncidentDetail, **allowed(*SEE))
-def get_incident(incident_id: str, db: ReadDb):
-    return detail(db, service.get_or_raise(db, incident_id=incident_id))
+def get_incident(incident_id: str, database: Reader):
+    with database.read() as db:
+        return detail(db, service.get_or_raise(db, incident_id=incident_id))
 
 
 @router.get("/{incident_id}/events", **allowed(R.call_taker, R.dispatcher, R.supervisor, R.analyst))
-def incident_timeline(incident_id: str, db: ReadDb):
+def incident_timeline(incident_id: str, database: Reader):
     """The incident's timeline: its own events plus those of its units' assignments and calls."""
-    service.get_or_raise(db, incident_id=incident_id)
-    return [eventlog.to_json(e) for e in eventlog.involving_incident(db, incident_id=incident_id)]
+    with database.read() as db:
+        service.get_or_raise(db, incident_id=incident_id)
+        return [eventlog.to_json(e) for e in eventlog.involving_incident(db, incident_id=incident_id)]
 
 
 @router.patch("/{incident_id}", response_model=IncidentDetail, **allowed(*EDIT))

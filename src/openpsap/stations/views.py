@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from openpsap.api.deps import Cmd, ReadDb, allowed
+from openpsap.api.deps import Cmd, Reader, allowed
 from openpsap.auth.roles import Role as R
 from openpsap.stations import service
 from openpsap.stations.schemas import AgencyCreate, AgencyRead, StationCreate, StationRead
@@ -14,13 +14,15 @@ STAFF = (R.call_taker, R.dispatcher, R.supervisor, R.field_unit, R.analyst, R.ad
 
 
 @router.get("/stations", response_model=list[StationRead], **allowed(*STAFF))
-def list_stations(db: ReadDb):
-    return [StationRead.model_validate(s).model_dump(mode="json") for s in service.list_stations(db)]
+def list_stations(database: Reader):
+    with database.read() as db:
+        return [StationRead.model_validate(s).model_dump(mode="json") for s in service.list_stations(db)]
 
 
 @router.get("/stations/{station_id}", response_model=StationRead, **allowed(*STAFF))
-def get_station(station_id: str, db: ReadDb):
-    return StationRead.model_validate(service.get_station_or_raise(db, station_id=station_id)).model_dump(mode="json")
+def get_station(station_id: str, database: Reader):
+    with database.read() as db:
+        return StationRead.model_validate(service.get_station_or_raise(db, station_id=station_id)).model_dump(mode="json")
 
 
 @router.post("/stations", status_code=201, response_model=StationRead, **allowed(R.admin))
@@ -34,8 +36,9 @@ def add_station(body: StationCreate, cmd: Cmd):
 
 
 @router.get("/agencies", response_model=list[AgencyRead], **allowed(*STAFF))
-def list_agencies(db: ReadDb):
-    return [AgencyRead.model_validate(a).model_dump(mode="json") for a in service.list_agencies(db)]
+def list_agencies(database: Reader):
+    with database.read() as db:
+        return [AgencyRead.model_validate(a).model_dump(mode="json") for a in service.list_agencies(db)]
 
 
 @router.post("/agencies", status_code=201, response_model=AgencyRead, **allowed(R.admin))

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from openpsap.api.deps import Cmd, CurrentPrincipal, ReadDb, allowed
+from openpsap.api.deps import Cmd, CurrentPrincipal, Reader, allowed
 from openpsap.auth.roles import Role as R
 from openpsap.auth.service import Principal
 from openpsap.dispatching import service as dispatching
@@ -33,13 +33,15 @@ def _own_unit_only(principal: Principal, unit_id: str) -> None:
 
 
 @router.get("", response_model=list[UnitRead], **allowed(*SEE))
-def list_units(db: ReadDb, primary_status: PrimaryStatus | None = None, agency: str | None = None):
-    return [out(u) for u in service.list_units(db, primary_status=primary_status, agency_id=agency)]
+def list_units(database: Reader, primary_status: PrimaryStatus | None = None, agency: str | None = None):
+    with database.read() as db:
+        return [out(u) for u in service.list_units(db, primary_status=primary_status, agency_id=agency)]
 
 
 @router.get("/{unit_id}", response_model=UnitRead, **allowed(*SEE))
-def get_unit(unit_id: str, db: ReadDb):
-    return out(service.get_or_raise(db, unit_id=unit_id.upper()))
+def get_unit(unit_id: str, database: Reader):
+    with database.read() as db:
+        return out(service.get_or_raise(db, unit_id=unit_id.upper()))
 
 
 @router.post("", status_code=201, response_model=UnitRead, **allowed(R.admin, R.supervisor))

@@ -1,0 +1,48 @@
+"""Start the real server (`python -m openpsap serve`) in a subprocess on a free port, for tests that
+need real HTTP, real threads and real process death."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import httpx
+import pytest
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def live_server(database_url: str) -> Iterator[str]:
+    """Yields the API base URL; the server is SIGKILLed on exit (no graceful shutdown)."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "openpsap", "serve", "--port", str(port), "--database-url", database_url, "--log-level", "warning"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}/api/v1"
+    try:
+        for _ in range(100):
+            try:
+                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("the server did not start")
+        yield base
+    finally:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=10)
+        if server.stderr:
+            server.stderr.close()
