@@ -7,6 +7,7 @@ role x route matrix from these declarations.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 from typing import Annotated, Any
 
@@ -72,13 +73,13 @@ def principal_for(app: Any, token: str | None, via_cookie: bool) -> Principal:
             app.state.principals.clear()
         until = app.state.clock.now() + timedelta(seconds=PRINCIPAL_CACHE_SECONDS)
         app.state.principals[token] = (min(until, p.expires_at) if p.expires_at else until, p)
-    return Principal(p.username, p.roles, p.unit_id, p.csrf_token, via_cookie)
+    return replace(p, via_cookie=via_cookie)
 
 
 async def current_principal(request: Request) -> Principal:
     token, via_cookie = bearer_or_cookie(request.headers, request.cookies)
     if token and (hit := _cached(request.app, token)) is not None:
-        principal = Principal(hit.username, hit.roles, hit.unit_id, hit.csrf_token, via_cookie)
+        principal = replace(hit, via_cookie=via_cookie)
     else:
         principal = await run_in_threadpool(principal_for, request.app, token, via_cookie)
     if via_cookie and request.method not in SAFE_METHODS:
