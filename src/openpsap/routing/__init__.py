@@ -1,0 +1,1 @@
+"""Road-network travel times. PURE: imports neither FastAPI nor SQLAlchemy."""
