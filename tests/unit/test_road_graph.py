@@ -92,3 +92,20 @@ def test_the_shipped_san_francisco_network_loads_and_routes() -> None:
     assert 120 < eta < 900, eta  # about 3 km across SoMa and the Mission
     with pytest.raises(InvalidInput):
         graph.snap(37.5, -122.0)  # 40 km south-east: outside the map
+
+
+def test_the_recommender_picks_the_unit_fastest_by_road_not_by_air(toy: RoadGraph) -> None:
+    from openpsap.dispatching.plans import Plan, Slot
+    from openpsap.dispatching.recommend import Recommender, UnitView
+
+    near_lat, near_lon = _pt(0, 1)  # 88 m from the incident, but behind the one-way street
+    far_lat, far_lon = _pt(1, 2)  # 208 m away, on the fast primary road
+    units = [
+        UnitView("NEAR", "ENGINE", frozenset(), "Available", "InService", None, near_lat, near_lon),
+        UnitView("FAR", "ENGINE", frozenset(), "Available", "InService", None, far_lat, far_lon),
+    ]
+    plan = Plan("test", (Slot(frozenset({"ENGINE"}), frozenset(), 1),))
+    rec = Recommender(toy).recommend(lat=LAT0, lon=LON0, plan=plan, units=units)
+    assert rec.unit_ids == ["FAR"]
+    assert "NEAR is closer in a straight line" in rec.slots[0].skipped[0]
+    assert rec.slots[0].alternates[0].unit_id == "NEAR"

@@ -12,7 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from openpsap.commands import UnitOfWork
-from openpsap.errors import InvalidInput, InvalidTransition
+from openpsap.dispatching.plans import ResponsePlans
+from openpsap.dispatching.recommend import Recommendation, Recommender, UnitView
+from openpsap.errors import Conflict, InvalidInput, InvalidTransition
 from openpsap.incidents import lifecycle as incident_rules
 from openpsap.incidents import service as incident_service
 from openpsap.incidents.enums import IncidentStatus
@@ -109,3 +111,35 @@ def cancel_incident(uow: UnitOfWork, *, incident_id: str, reason: str) -> Incide
 def close_incident(uow: UnitOfWork, *, incident_id: str, disposition: str, outcome: str | None) -> Incident:
     committed = [(u.id, u.status) for u in committed_units(uow.session, incident_id=incident_id)]
     return incident_service.close(uow, incident_id=incident_id, disposition=disposition, outcome=outcome, committed=committed)
+
+
+def unit_views(db: Session) -> list[UnitView]:
+    return [
+        UnitView(u.id, u.unit_type, frozenset(u.capabilities), u.primary_status, u.status, u.incident_id, u.lat, u.lon)
+        for u in unit_service.list_units(db)
+    ]
+
+
+def recommend(db: Session, *, incident_id: str, recommender: Recommender, plans: ResponsePlans) -> Recommendation:
+    incident = incident_service.get_or_raise(db, incident_id=incident_id)
+    incident_rules.check_open(incident_id, IncidentStatus(incident.status))
+    if incident.lat is None or incident.lon is None:
+        raise InvalidInput(
+            f"incident {incident_id} has no map location; set its location (lat, lon) to get a recommendation",
+            field="location",
+        )
+    plan = plans.for_type(incident.incident_type)
+    return recommender.recommend(lat=incident.lat, lon=incident.lon, plan=plan, units=unit_views(db))
+
+
+def dispatch_recommended(uow: UnitOfWork, *, incident_id: str, recommender: Recommender, plans: ResponsePlans) -> Recommendation:
+    """Recommend and dispatch in one command (one transaction: the units cannot be taken meanwhile)."""
+    recommendation = recommend(uow.session, incident_id=incident_id, recommender=recommender, plans=plans)
+    if not recommendation.unit_ids:
+        reasons = "; ".join(s.unfilled_reason for s in recommendation.slots if s.unfilled_reason)
+        raise Conflict(
+            f"nothing to dispatch to {incident_id}: {recommendation.note or reasons or 'the plan sends no unit'}",
+            incident_id=incident_id,
+        )
+    dispatch(uow, incident_id=incident_id, unit_ids=recommendation.unit_ids)
+    return recommendation

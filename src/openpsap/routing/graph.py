@@ -11,6 +11,7 @@ import csv
 import gzip
 import io
 import math
+import threading
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -136,3 +137,16 @@ def _min_csr(src: list[int], dst: list[int], values: list[float], n: int) -> spa
     first = np.ones(len(s), dtype=bool)
     first[1:] = (s[1:] != s[:-1]) | (d[1:] != d[:-1])
     return sparse.csr_matrix((v[first], (s[first], d[first])), shape=(n, n))
+
+
+_default: RoadGraph | None = None
+_default_lock = threading.Lock()
+
+
+def default_graph() -> RoadGraph:
+    """The shipped San Francisco graph, built once per process (about 1 s) and shared."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            _default = RoadGraph.load()
+        return _default

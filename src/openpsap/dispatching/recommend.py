@@ -1,0 +1,205 @@
+"""Unit recommendation: the available units that fill an incident's response plan with the smallest
+road travel times, with alternates and the reason for each choice. PURE: no web, no database.
+
+One Dijkstra search on the reversed road graph gives every unit's travel time to the incident; the
+plan's slots are then filled by an optimal assignment (scipy linear_sum_assignment) over those times.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+from scipy.sparse.csgraph import dijkstra
+
+from openpsap.dispatching.plans import Plan, Slot
+from openpsap.errors import InvalidInput
+from openpsap.routing.graph import RoadGraph
+
+UNREACHABLE = 1e9
+
+
+@dataclass(frozen=True)
+class UnitView:
+    """What the recommender needs to know about a unit."""
+
+    id: str
+    unit_type: str
+    capabilities: frozenset[str]
+    primary_status: str  # Available / ConditionallyAvailable / NotAvailable
+    status: str
+    incident_id: str | None
+    lat: float | None
+    lon: float | None
+
+
+@dataclass
+class Choice:
+    unit_id: str
+    unit_type: str
+    eta_s: float
+    road_m: float
+    straight_m: float
+    status: str
+    reason: str
+
+
+@dataclass
+class SlotResult:
+    need: str
+    picked: list[Choice] = field(default_factory=list)
+    alternates: list[Choice] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # closer units not chosen, and why
+    unfilled: int = 0
+    unfilled_reason: str = ""
+
+
+@dataclass
+class Recommendation:
+    plan: str
+    note: str
+    snapped_m: float
+    slots: list[SlotResult]
+
+    @property
+    def unit_ids(self) -> list[str]:
+        return [c.unit_id for s in self.slots for c in s.picked]
+
+    def to_json(self) -> dict:
+        from dataclasses import asdict
+
+        return {"plan": self.plan, "note": self.note, "snapped_m": round(self.snapped_m, 1),
+                "units": self.unit_ids, "slots": [asdict(s) for s in self.slots]}
+
+
+def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * 6_371_008.8 * math.asin(math.sqrt(a))
+
+
+def _minutes(seconds: float) -> str:
+    return f"{int(seconds // 60)} min {int(seconds % 60):02d} s"
+
+
+class Recommender:
+    """Holds the road graph and a cache of snapped unit positions."""
+
+    def __init__(self, graph: RoadGraph) -> None:
+        self.graph = graph
+        self._snaps: dict[tuple[float, float], int | None] = {}
+        coo = graph.metres.tocoo()
+        self._edge_m = dict(zip(zip(coo.row.tolist(), coo.col.tolist(), strict=True), coo.data.tolist(), strict=True))
+
+    def _node(self, lat: float, lon: float) -> int | None:
+        key = (lat, lon)
+        if key not in self._snaps:
+            try:
+                self._snaps[key] = self.graph.snap(lat, lon).node
+            except InvalidInput:
+                self._snaps[key] = None  # a unit off the map cannot be routed
+        return self._snaps[key]
+
+    def _road_m(self, node: int, target: int, pred: np.ndarray) -> float:
+        total, steps = 0.0, 0
+        while node != target and node >= 0 and steps < 100_000:
+            nxt = int(pred[node])
+            total += self._edge_m.get((node, nxt), 0.0)
+            node, steps = nxt, steps + 1
+        return total
+
+    def recommend(self, *, lat: float, lon: float, plan: Plan, units: list[UnitView]) -> Recommendation:
+        snap = self.graph.snap(lat, lon)  # raises InvalidInput off the map
+        seconds, pred = dijkstra(self.graph.seconds_reversed, directed=True, indices=snap.node, return_predecessors=True)
+        views: list[tuple[UnitView, float, float]] = []  # unit, eta, straight-line metres
+        for u in units:
+            if u.lat is None or u.lon is None:
+                continue
+            node = self._node(u.lat, u.lon)
+            eta = float(seconds[node]) if node is not None else math.inf
+            views.append((u, eta, haversine_m(lat, lon, u.lat, u.lon)))
+        free = [v for v in views if v[0].primary_status != "NotAvailable" and math.isfinite(v[1])]
+        rows = [slot for slot in plan.slots for _ in range(slot.count)]
+        picks: dict[int, int] = {}
+        if rows and free:
+            cost = np.full((len(rows), len(free)), UNREACHABLE)
+            for i, slot in enumerate(rows):
+                for j, (u, eta, _) in enumerate(free):
+                    if slot.fits(u.unit_type, u.capabilities):
+                        cost[i, j] = eta
+            for i, j in zip(*linear_sum_assignment(cost), strict=True):
+                if cost[i, j] < UNREACHABLE:
+                    picks[i] = j
+        taken = set(picks.values())
+        results: list[SlotResult] = []
+        row = 0
+        for slot in plan.slots:
+            result = SlotResult(need=slot.describe())
+            chosen = [picks[i] for i in range(row, row + slot.count) if i in picks]
+            row += slot.count
+            for j in sorted(chosen, key=lambda j: free[j][1]):
+                u, eta, straight = free[j]
+                road = self._road_m(self._node(u.lat, u.lon), snap.node, pred)
+                where = f" (at {u.incident_id})" if u.incident_id else ""
+                result.picked.append(Choice(u.id, u.unit_type, round(eta, 1), round(road), round(straight), u.status,
+                                            f"ETA {_minutes(eta)}, {road / 1000:.1f} km by road; {u.status}{where}"))
+            result.unfilled = slot.count - len(result.picked)
+            fitting = [(j, v) for j, v in enumerate(free) if slot.fits(v[0].unit_type, v[0].capabilities) and j not in taken]
+            for j, (u, eta, straight) in sorted(fitting, key=lambda x: x[1][1])[:2]:
+                result.alternates.append(Choice(u.id, u.unit_type, round(eta, 1), 0, round(straight), u.status,
+                                                f"ETA {_minutes(eta)}; {u.status}"))
+            result.skipped = self._skipped(slot, result, views)
+            if result.unfilled:
+                result.unfilled_reason = self._why_unfilled(slot, views)
+            results.append(result)
+        return Recommendation(plan.name, plan.note, snap.distance_m, results)
+
+    @staticmethod
+    def _skipped(slot: Slot, result: SlotResult, views: list[tuple[UnitView, float, float]]) -> list[str]:
+        if not result.picked:
+            return []
+        farthest = max(c.straight_m for c in result.picked)
+        picked = {c.unit_id for c in result.picked}
+        slowest = max(c.eta_s for c in result.picked)
+        notes = []
+        for u, eta, straight in sorted(views, key=lambda v: v[2]):
+            if straight >= farthest or u.id in picked or not slot.fits(u.unit_type, u.capabilities):
+                continue
+            if u.primary_status == "NotAvailable":
+                where = f" at {u.incident_id}" if u.incident_id else ""
+                notes.append(f"{u.id} is closer ({straight / 1000:.1f} km) but {u.status}{where}")
+            elif not math.isfinite(eta):
+                notes.append(f"{u.id} is closer ({straight / 1000:.1f} km) but has no road route to the incident")
+            elif eta > slowest:
+                notes.append(f"{u.id} is closer in a straight line ({straight / 1000:.1f} km) but slower by road "
+                             f"(ETA {_minutes(eta)})")
+            if len(notes) == 3:
+                break
+        return notes
+
+    @staticmethod
+    def _why_unfilled(slot: Slot, views: list[tuple[UnitView, float, float]]) -> str:
+        fitting = [v for v in views if slot.fits(v[0].unit_type, v[0].capabilities)]
+        if not fitting:
+            return f"no unit in the roster is {slot.describe().split(' x ', 1)[1]}; request mutual aid"
+        busy = sorted((v for v in fitting if v[0].primary_status == "NotAvailable"), key=lambda v: v[1])
+        if busy:
+            nxt = ", ".join(f"{u.id} ({u.status}{' at ' + u.incident_id if u.incident_id else ''}, ETA {_minutes(eta)})"
+                            for u, eta, _ in busy[:3] if math.isfinite(eta))
+            return f"no available unit; next best, now committed: {nxt or 'none reachable'}; or request mutual aid"
+        return "no available unit can reach the incident by road"
+
+
+_recommender: Recommender | None = None
+
+
+def default_recommender() -> Recommender:
+    """A Recommender over the shipped San Francisco graph, built once per process."""
+    global _recommender
+    if _recommender is None:
+        from openpsap.routing.graph import default_graph
+
+        _recommender = Recommender(default_graph())
+    return _recommender

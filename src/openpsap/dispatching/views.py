@@ -1,0 +1,41 @@
+"""HTTP routes for unit recommendation: see the best units for an incident, or dispatch them."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from starlette.concurrency import run_in_threadpool
+
+from openpsap.api.deps import Cmd, Reader, allowed
+from openpsap.auth.roles import Role as R
+from openpsap.dispatching import service
+from openpsap.dispatching.plans import default_plans
+from openpsap.dispatching.recommend import default_recommender
+from openpsap.incidents import service as incident_service
+from openpsap.incidents.views import detail
+
+router = APIRouter(prefix="/incidents", tags=["dispatching"])
+
+
+@router.get("/{incident_id}/recommendation", **allowed(R.call_taker, R.dispatcher, R.supervisor))
+async def recommendation(incident_id: str, database: Reader):
+    """The available units that fill the incident's response plan fastest by road, with alternates and reasons."""
+    recommender = await run_in_threadpool(default_recommender)  # the first call builds the road graph (~1 s)
+
+    def run() -> dict:
+        with database.read() as db:
+            return service.recommend(db, incident_id=incident_id, recommender=recommender, plans=default_plans()).to_json()
+
+    return await run_in_threadpool(run)
+
+
+@router.post("/{incident_id}/dispatch-recommended", **allowed(R.dispatcher, R.supervisor))
+def dispatch_recommended(incident_id: str, cmd: Cmd):
+    """Dispatch the recommended units in one command; answers the incident and the recommendation used."""
+    recommender = default_recommender()
+
+    def run(uow):  # noqa: ANN001, ANN202
+        rec = service.dispatch_recommended(uow, incident_id=incident_id, recommender=recommender, plans=default_plans())
+        return {"incident": detail(uow.session, incident_service.get_or_raise(uow.session, incident_id=incident_id)),
+                "recommendation": rec.to_json()}
+
+    return cmd.run(run)

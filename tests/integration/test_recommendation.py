@@ -1,0 +1,63 @@
+"""Unit recommendation over the real San Francisco road graph, through the API."""
+
+from __future__ import annotations
+
+from tests.conftest import Api, open_incident
+
+
+def _incident_at(api: Api, code: str, lat: float, lon: float) -> str:
+    r = api.post("call_taker", "/incidents", {"incident_type": code, "priority": "P1", "location": {"lat": lat, "lon": lon}})
+    assert r.status_code == 201, r.text
+    return r.json()["id"]
+
+
+def test_a_cardiac_arrest_gets_the_closest_als_unit_and_the_closest_engine(api: Api) -> None:
+    iid = _incident_at(api, "CARDIAC", 37.7793, -122.4040)  # next to station FS01 (E01, M10)
+    r = api.get("dispatcher", f"/incidents/{iid}/recommendation")
+    assert r.status_code == 200, r.text
+    rec = r.json()
+    assert rec["plan"] == "cardiac_arrest"
+    assert set(rec["units"]) == {"E01", "M10"}
+    first = rec["slots"][0]["picked"][0]
+    assert first["eta_s"] > 0 and first["road_m"] > 0 and "ETA" in first["reason"]
+
+
+def test_dispatching_the_recommendation_is_one_command_and_busy_units_are_explained(api: Api) -> None:
+    iid = _incident_at(api, "CARDIAC", 37.7793, -122.4040)
+    r = api.post("dispatcher", f"/incidents/{iid}/dispatch-recommended")
+    assert r.status_code == 200, r.text
+    assert set(r.json()["incident"]["units"]) == {"E01", "M10"}
+    second = _incident_at(api, "CARDIAC", 37.7795, -122.4045)
+    rec = api.get("dispatcher", f"/incidents/{second}/recommendation").json()
+    assert "E01" not in rec["units"] and "M10" not in rec["units"]
+    notes = " ".join(n for s in rec["slots"] for n in s["skipped"] + [s["unfilled_reason"]])
+    assert "E01" in notes and "Dispatched" in notes
+
+
+def test_a_plan_that_cannot_be_filled_says_so_and_suggests_what_next(api: Api) -> None:
+    iid = _incident_at(api, "FSTRU", 37.7793, -122.4040)  # needs 3 engines, a truck, a chief, a medic
+    rec = api.get("dispatcher", f"/incidents/{iid}/recommendation").json()
+    chief = next(s for s in rec["slots"] if "CHIEF" in s["need"])
+    assert chief["unfilled"] == 1 and "mutual aid" in chief["unfilled_reason"]
+
+
+def test_non_emergencies_send_no_unit(api: Api) -> None:
+    iid = _incident_at(api, "NONEMERG", 37.7793, -122.4040)
+    assert api.get("dispatcher", f"/incidents/{iid}/recommendation").json()["units"] == []
+    r = api.post("dispatcher", f"/incidents/{iid}/dispatch-recommended")
+    assert r.status_code == 409 and "by phone" in r.json()["message"]
+
+
+def test_recommendation_needs_a_location_on_the_map(api: Api) -> None:
+    r = api.post("call_taker", "/incidents", {"incident_type": "CARDIAC", "location": {"address": "somewhere"}})
+    no_point = r.json()["id"]
+    assert api.get("dispatcher", f"/incidents/{no_point}/recommendation").status_code == 422
+    off_map = _incident_at(api, "CARDIAC", 40.0, -75.0)
+    r = api.get("dispatcher", f"/incidents/{off_map}/recommendation")
+    assert r.status_code == 422 and "km from the nearest road" in r.json()["message"]
+    assert api.get("dispatcher", "/incidents/26-999999/recommendation").status_code == 404
+
+
+def test_open_incident_helper_location_is_routable(api: Api) -> None:
+    iid = open_incident(api)
+    assert api.get("call_taker", f"/incidents/{iid}/recommendation").status_code == 200
