@@ -204,5 +204,59 @@ def users_add(
     console.print(f"added user {username} ({', '.join(r.value for r in role)})")
 
 
+@app.command()
+def recommend(
+    lat: Annotated[float, typer.Option(min=-90, max=90, help="Incident latitude (WGS84).")],
+    lon: Annotated[float, typer.Option(min=-180, max=180, help="Incident longitude (WGS84).")],
+    incident_type: Annotated[str, typer.Option("--type", help="APCO incident type code, e.g. CARDIAC, FSTRU.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    database_url: Annotated[
+        str, typer.Option("--database-url", help="Use the live units of this database; default the SF demo roster, all available.")
+    ] = "",
+) -> None:
+    """Recommend units for an incident by road travel time over the San Francisco road network."""
+    import json
+
+    from openpsap.dispatching.plans import default_plans
+    from openpsap.dispatching.recommend import UnitView, default_recommender
+    from openpsap.errors import CADError
+    from openpsap.incidents.service import check_type
+
+    try:
+        code = check_type(incident_type)
+    except CADError as exc:
+        _fail(exc.message)
+    if database_url:
+        from openpsap.dispatching.service import unit_views
+
+        database = _database(_settings(database_url))
+        with database.read() as session:
+            units = unit_views(session)
+        database.dispose()
+    else:
+        from openpsap.stations.seed import sf_units
+
+        units = [UnitView(u.id, u.unit_type, frozenset(u.capabilities), "Available", "InService", None, u.lat, u.lon) for u in sf_units()]
+    plan = default_plans().for_type(code)
+    try:
+        rec = default_recommender().recommend(lat=lat, lon=lon, plan=plan, units=units)
+    except CADError as exc:
+        _fail(exc.message)
+    if as_json:
+        print(json.dumps(rec.to_json(), indent=2))
+        return
+    table = Table(title=f"{code}: plan {rec.plan}" + (f" ({rec.note})" if rec.note else ""))
+    for col in ("need", "unit", "ETA", "road km", "why"):
+        table.add_column(col)
+    for slot in rec.slots:
+        for choice in slot.picked:
+            table.add_row(slot.need, choice.unit_id, f"{choice.eta_s / 60:.1f} min", f"{choice.road_m / 1000:.1f}", choice.reason)
+        if slot.unfilled:
+            table.add_row(slot.need, "-", "-", "-", slot.unfilled_reason)
+        for note in slot.skipped:
+            table.add_row("", "", "", "", f"[dim]{note}[/dim]")
+    console.print(table)
+
+
 def main() -> None:
     app()

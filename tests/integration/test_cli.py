@@ -71,3 +71,23 @@ def test_help_explains_every_command() -> None:
     assert result.exit_code == 0
     for command in ("serve", "demo", "db", "users"):
         assert command in result.output
+
+
+def test_recommend_ranks_sf_units_by_road_time() -> None:
+    import json
+
+    result = runner.invoke(app, ["recommend", "--lat", "37.7749", "--lon", "-122.4194", "--type", "cardiac", "--json"])
+    assert result.exit_code == 0, result.output
+    rec = json.loads(result.output)
+    assert rec["plan"] == "cardiac_arrest" and len(rec["units"]) == 2
+    etas = [c["eta_s"] for s in rec["slots"] for c in s["picked"]]
+    assert all(0 < eta < 600 for eta in etas)
+
+
+def test_recommend_explains_bad_input() -> None:
+    unknown = runner.invoke(app, ["recommend", "--lat", "37.7749", "--lon", "-122.4194", "--type", "NOPE"])
+    assert unknown.exit_code == 1 and "unknown incident type" in unknown.output
+    off_map = runner.invoke(app, ["recommend", "--lat", "37.5", "--lon", "-122.0", "--type", "CARDIAC"])
+    assert off_map.exit_code == 1 and "km from the nearest road" in off_map.output
+    bad_lat = runner.invoke(app, ["recommend", "--lat", "95", "--lon", "-122.0", "--type", "CARDIAC"])
+    assert bad_lat.exit_code == 2
