@@ -24,7 +24,7 @@ class Slot:
     count: int
 
     def fits(self, unit_type: str, capabilities: frozenset[str] | set[str]) -> bool:
-        return unit_type in self.types and self.capabilities <= set(capabilities)
+        return unit_type in self.types and self.capabilities.issubset(capabilities)
 
     def describe(self) -> str:
         caps = f" with {', '.join(sorted(self.capabilities))}" if self.capabilities else ""

@@ -124,14 +124,12 @@ class Recommender:
         rows = [slot for slot in plan.slots for _ in range(slot.count)]
         picks: dict[int, int] = {}
         if rows and free:
-            cost = np.full((len(rows), len(free)), UNREACHABLE)
-            for i, slot in enumerate(rows):
-                for j, (u, eta, _) in enumerate(free):
-                    if slot.fits(u.unit_type, u.capabilities):
-                        cost[i, j] = eta
+            etas = np.array([eta for _, eta, _ in free])
+            fits = {slot: np.array([slot.fits(u.unit_type, u.capabilities) for u, _, _ in free]) for slot in plan.slots}
+            cost = np.vstack([np.where(fits[slot], etas, UNREACHABLE) for slot in rows])
             for i, j in zip(*linear_sum_assignment(cost), strict=True):
                 if cost[i, j] < UNREACHABLE:
-                    picks[i] = j
+                    picks[int(i)] = int(j)
         taken = set(picks.values())
         results: list[SlotResult] = []
         row = 0
