@@ -109,7 +109,11 @@ def main() -> None:
             last_free = r["available"] or last_free
 
     samples = []
-    from_posting: dict[int, np.ndarray] = {}
+    from_posting: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    coo = graph.road_class.tocoo()
+    class_of = dict(zip(zip(coo.row.tolist(), coo.col.tolist(), strict=True), (coo.data.astype(int) - 1).tolist(), strict=True))
+    mcoo = graph.metres.tocoo()
+    metres_of = dict(zip(zip(mcoo.row.tolist(), mcoo.col.tolist(), strict=True), mcoo.data.tolist(), strict=True))
     for r in rows:
         if not (r["in_quarters"] and r["enroute"] and r["onscene"]):
             continue
@@ -121,10 +125,12 @@ def main() -> None:
         if start is None or goal is None:
             continue
         if start not in from_posting:
-            from_posting[start] = dijkstra(graph.seconds, directed=True, indices=start)
-        eta = float(from_posting[start][goal])
+            from_posting[start] = dijkstra(graph.seconds, directed=True, indices=start, return_predecessors=True)
+        seconds, pred = from_posting[start]
+        eta = float(seconds[goal])
         if np.isfinite(eta):
-            samples.append({"type": r["type"], "real": real, "eta": eta, "late": r["dispatch"] >= SPLIT})
+            samples.append({"type": r["type"], "real": real, "eta": eta, "late": r["dispatch"] >= SPLIT,
+                            "by_class": metres_by_class(graph, pred, start, goal, class_of, metres_of)})
 
     result: dict = {"calls_file": args.calls.name, "responses_used": len(samples), "overall": errors(
         [s["real"] for s in samples], [s["eta"] for s in samples])}
@@ -145,8 +151,56 @@ def main() -> None:
         "model": errors([s["real"] for s in late], [s["eta"] for s in late]),
         "model_fitted": errors([s["real"] for s in late], [a + b * s["eta"] for s in late]),
     }
+    result["speeds_fitted_on_first_four_days"] = fit_speeds(graph, early, late)
     result["choice_vs_reality"] = choices(rows, postings, graph, node)
     print(json.dumps(result, indent=2))
+
+
+def metres_by_class(graph: RoadGraph, pred: np.ndarray, start: int, goal: int, class_of: dict, metres_of: dict) -> np.ndarray:
+    """Metres driven on each road class along the fastest path from start to goal."""
+    out = np.zeros(len(graph.road_class_names))
+    node = goal
+    while node != start and node >= 0:
+        prev = int(pred[node])
+        if prev < 0:
+            break
+        out[class_of[(prev, node)]] += metres_of[(prev, node)]
+        node = prev
+    return out
+
+
+def fit_speeds(graph: RoadGraph, early: list[dict], late: list[dict]) -> dict:
+    """real ~ a + sum over classes of metres_c / speed_c, by non-negative least squares on the first
+    four days (classes with under 20 km of driving in the sample keep their assumed speed), then the
+    error on the last three days along the same paths."""
+    from scipy.optimize import nnls
+
+    from openpsap.routing.speeds import RoadSpeeds
+
+    names = graph.road_class_names
+    speeds = RoadSpeeds()
+    total = np.sum([s["by_class"] for s in early], axis=0)
+    free = [i for i, m in enumerate(total) if m >= 20_000]
+    fixed = [i for i in range(len(names)) if i not in free]
+    fixed_s = np.array([1 / speeds.metres_per_second(names[i]) for i in fixed])
+
+    def design(samples: list[dict]) -> tuple[np.ndarray, np.ndarray]:
+        x = np.array([[1.0] + [s["by_class"][i] for i in free] for s in samples])
+        offset = np.array([float(np.dot(s["by_class"][fixed], fixed_s)) if fixed else 0.0 for s in samples])
+        return x, offset
+
+    x, offset = design(early)
+    coef, _ = nnls(x, np.array([s["real"] for s in early]) - offset)
+    xl, offset_l = design(late)
+    predicted = xl @ coef + offset_l
+    fitted = {names[i]: (round(1 / coef[k + 1] * 3.6, 1) if coef[k + 1] > 0 else None) for k, i in enumerate(free)}
+    return {
+        "start_delay_s": round(float(coef[0]), 1),
+        "speeds_kmh": fitted,
+        "sample_km_by_class": {names[i]: round(total[i] / 1000, 1) for i in free},
+        "last_three_days": errors([s["real"] for s in late], predicted.tolist()),
+        "note": "errors along the paths chosen with the assumed speeds; re-routing with the fitted speeds may differ",
+    }
 
 
 def choices(rows: list[dict], postings: dict, graph: RoadGraph, node) -> dict:  # noqa: ANN001

@@ -50,6 +50,8 @@ class RoadGraph:
         self.seconds_reversed = seconds.T.tocsr()  # for "from everywhere to one point" in one search
         self.metres_reversed = metres.T.tocsr()
         self.max_snap_m = max_snap_m
+        self.road_class: sparse.csr_matrix | None = None  # set by from_rows
+        self.road_class_names: list[str] = []
         self._lat0 = float(np.mean(lat))
         self._tree = cKDTree(self._project(lat, lon))
 
@@ -101,21 +103,30 @@ class RoadGraph:
         dst: list[int] = []
         secs: list[float] = []
         lengths: list[float] = []
+        classes: list[int] = []
+        class_index: dict[str, int] = {}
         for row in rows:
             a, b = node(row["from_lon"], row["from_lat"]), node(row["to_lon"], row["to_lat"])
             if a == b:
                 continue
             length = float(row["length_m"])
             seconds = length / speeds.metres_per_second(row["kind_detail"])
+            klass = class_index.setdefault(row["kind_detail"], len(class_index) + 1)  # 0 = no segment
             oneway = (row.get("oneway") or "").strip()
-            if oneway != "-1":
-                src.append(a), dst.append(b), secs.append(seconds), lengths.append(length)
-            if oneway not in ("yes", "1", "true"):
-                src.append(b), dst.append(a), secs.append(seconds), lengths.append(length)
+            directions = ([(a, b)] if oneway != "-1" else []) + ([(b, a)] if oneway not in ("yes", "1", "true") else [])
+            for u, v in directions:
+                src.append(u), dst.append(v), secs.append(seconds), lengths.append(length), classes.append(klass)
         n = len(lats)
-        seconds_m = _min_csr(src, dst, secs, n)
-        metres_m = _min_csr(src, dst, lengths, n)
-        return cls(np.array(lats), np.array(lons), seconds_m, metres_m, **kwargs)
+        keep = _fastest_per_pair(src, dst, secs)
+        s, d = np.asarray(src)[keep], np.asarray(dst)[keep]
+
+        def matrix(values: list[float]) -> sparse.csr_matrix:
+            return sparse.csr_matrix((np.asarray(values, dtype=float)[keep], (s, d)), shape=(n, n))
+
+        graph = cls(np.array(lats), np.array(lons), matrix(secs), matrix(lengths), **kwargs)
+        graph.road_class = matrix(classes)  # of the segment kept: 1-based index into road_class_names
+        graph.road_class_names = list(class_index)
+        return graph
 
     @classmethod
     def load(cls, path: Path | None = None, speeds: RoadSpeeds | None = None, **kwargs: float) -> RoadGraph:
@@ -130,13 +141,13 @@ class RoadGraph:
         return cls.from_rows(rows, speeds, **kwargs)
 
 
-def _min_csr(src: list[int], dst: list[int], values: list[float], n: int) -> sparse.csr_matrix:
-    """A CSR matrix keeping the smallest value where several segments join the same two nodes."""
-    order = np.lexsort((np.asarray(values), np.asarray(dst), np.asarray(src)))
-    s, d, v = np.asarray(src)[order], np.asarray(dst)[order], np.asarray(values, dtype=float)[order]
+def _fastest_per_pair(src: list[int], dst: list[int], seconds: list[float]) -> np.ndarray:
+    """Indices of the segments to keep: where several join the same two nodes, the fastest."""
+    order = np.lexsort((np.asarray(seconds), np.asarray(dst), np.asarray(src)))
+    s, d = np.asarray(src)[order], np.asarray(dst)[order]
     first = np.ones(len(s), dtype=bool)
     first[1:] = (s[1:] != s[:-1]) | (d[1:] != d[:-1])
-    return sparse.csr_matrix((v[first], (s[first], d[first])), shape=(n, n))
+    return order[first]
 
 
 _default: RoadGraph | None = None
