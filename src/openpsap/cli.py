@@ -258,5 +258,29 @@ def recommend(
     console.print(table)
 
 
+@app.command()
+def geocode(
+    query: Annotated[str, typer.Argument(help="'Market St & 5th St', '5th and Market', '100 Block of MARKET ST', or 'LAT,LON' to reverse.")],
+) -> None:
+    """Find a San Francisco street, intersection or block offline (or the street at LAT,LON)."""
+    import json
+
+    from openpsap.errors import CADError
+    from openpsap.geo.geocoder import default_geocoder
+
+    geocoder = default_geocoder()
+    point = query.replace(" ", "").split(",")
+    try:
+        if len(point) == 2 and all(p.lstrip("-").replace(".", "", 1).isdigit() for p in point):
+            result = geocoder.reverse(float(point[0]), float(point[1]))
+        else:
+            result = geocoder.geocode(query)
+    except CADError as exc:
+        _fail(exc.message)
+    print(json.dumps(result.to_json(), indent=2))
+    if result.status != "found":
+        raise typer.Exit(code=1)
+
+
 def main() -> None:
     app()

@@ -61,3 +61,13 @@ def test_recommendation_needs_a_location_on_the_map(api: Api) -> None:
 def test_open_incident_helper_location_is_routable(api: Api) -> None:
     iid = open_incident(api)
     assert api.get("call_taker", f"/incidents/{iid}/recommendation").status_code == 200
+
+
+def test_geocoding_over_the_api(api: Api) -> None:
+    r = api.get("call_taker", "/geocode", params={"q": "5th and Market"})
+    assert r.status_code == 200 and r.json()["status"] == "found"
+    assert api.get("call_taker", "/geocode", params={"q": "x" * 201}).status_code == 422
+    assert api.get("call_taker", "/reverse-geocode", params={"lat": 91, "lon": 0}).status_code == 422
+    off = api.get("call_taker", "/reverse-geocode", params={"lat": 40.0, "lon": -75.0})
+    assert off.status_code == 422 and "km from the nearest road" in off.json()["message"]
+    assert api.get("outreach", "/geocode", params={"q": "Market St"}).status_code == 403

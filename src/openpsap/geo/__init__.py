@@ -1,0 +1,1 @@
+"""Offline geocoding from the road network's street names. PURE: no web, no database."""

@@ -1,0 +1,226 @@
+"""Geocoding without internet, from the street names of the road network.
+
+- "Market St & 5th St", "5th and Market", "market/5th": the node both streets share (or the
+  nearest pair of their nodes within 40 m);
+- "Market Street": the street's middle node, with the street's extent;
+- "100 Block of MARKET ST": that block where the shipped SF call data has seen it, else the street;
+- reverse: a point -> its street and the nearest cross street.
+Unknown or misspelt names never get a confident answer: they get ranked candidates or "not found".
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import gzip
+import io
+import math
+import re
+import threading
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from importlib.resources import files
+
+import numpy as np
+
+from openpsap.geo.names import base, normalise
+from openpsap.routing.graph import RoadGraph
+
+SEPARATORS = re.compile(r"\s*(?:&|/|@|\bAND\b|\bAT\b|\bX\b)\s*", re.IGNORECASE)
+BLOCK = re.compile(r"^\s*(\d+)\s+BLOCK\s+OF\s+(.+)$", re.IGNORECASE)
+JOIN_M = 40.0
+
+
+@dataclass
+class GeocodeResult:
+    status: str  # found / ambiguous / not_found
+    query: str
+    kind: str = ""  # intersection / street / block / reverse
+    label: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    confidence: str = ""  # exact / approximate
+    candidates: list[str] = field(default_factory=list)
+    message: str = ""
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+class Geocoder:
+    def __init__(self, graph: RoadGraph, street_nodes: dict[str, set[int]], display: dict[str, str],
+                 blocks: dict[tuple[int, str], tuple[float, float]] | None = None) -> None:
+        self.graph = graph
+        self.street_nodes = street_nodes
+        self.display = display
+        self.blocks = blocks or {}
+        self.node_streets: dict[int, set[str]] = defaultdict(set)
+        for street, nodes in street_nodes.items():
+            for n in nodes:
+                self.node_streets[n].add(street)
+        self._by_base: dict[str, set[str]] = defaultdict(set)
+        for street in street_nodes:
+            self._by_base[base(street)].add(street)
+
+    # -- forward ---------------------------------------------------------------------------------
+    def geocode(self, query: str) -> GeocodeResult:
+        text = query.strip()
+        if not text or len(text) > 200:
+            return GeocodeResult("not_found", query, message="give a street, an intersection or a block address (1-200 characters)")
+        block = BLOCK.match(text)
+        if block:
+            return self._block(query, int(block.group(1)), block.group(2))
+        parts = [p for p in SEPARATORS.split(text) if p.strip()]
+        if len(parts) == 2:
+            return self._intersection(query, parts[0], parts[1])
+        if len(parts) == 1:
+            return self._street(query, parts[0])
+        return GeocodeResult("not_found", query, message="an intersection names two streets, e.g. 'Market St & 5th St'")
+
+    def _resolve(self, name: str) -> tuple[list[str], list[str]]:
+        """(matching streets, suggestions). A bare '5th' matches '5TH ST' and '5TH AVE'."""
+        norm = normalise(name)
+        if norm in self.street_nodes:
+            return [norm], []
+        if norm in self._by_base:
+            return sorted(self._by_base[norm]), []
+        close = difflib.get_close_matches(norm, list(self.street_nodes), n=5, cutoff=0.75)
+        return [], [self.display[c] for c in close]
+
+    def _street(self, query: str, name: str) -> GeocodeResult:
+        streets, suggestions = self._resolve(name)
+        if not streets:
+            return self._unknown(query, name, suggestions)
+        if len(streets) > 1:
+            return GeocodeResult("ambiguous", query, "street", candidates=[self.display[s] for s in streets],
+                                 message=f"{name!r} could be several streets; add St, Ave, ...")
+        nodes = np.array(sorted(self.street_nodes[streets[0]]))
+        lat, lon = self.graph.lat[nodes], self.graph.lon[nodes]
+        mid = nodes[int(np.argmin((lat - lat.mean()) ** 2 + ((lon - lon.mean()) * 0.79) ** 2))]
+        return GeocodeResult("found", query, "street", self.display[streets[0]], float(self.graph.lat[mid]),
+                             float(self.graph.lon[mid]), "approximate", message="a point in the middle of the street")
+
+    def _intersection(self, query: str, a: str, b: str) -> GeocodeResult:
+        sa, suggest_a = self._resolve(a)
+        sb, suggest_b = self._resolve(b)
+        if not sa:
+            return self._unknown(query, a, suggest_a)
+        if not sb:
+            return self._unknown(query, b, suggest_b)
+        found = []
+        for x in sa:
+            for y in sb:
+                node = self._meeting_node(x, y)
+                if node is not None:
+                    found.append((x, y, node))
+        if not found:
+            return GeocodeResult("not_found", query, "intersection",
+                                 message=f"{self.display[sa[0]]} and {self.display[sb[0]]} do not cross in this map")
+        if len({(x, y) for x, y, _ in found}) > 1:
+            return GeocodeResult("ambiguous", query, "intersection",
+                                 candidates=[f"{self.display[x]} & {self.display[y]}" for x, y, _ in found])
+        x, y, node = found[0]
+        return GeocodeResult("found", query, "intersection", f"{self.display[x]} & {self.display[y]}",
+                             float(self.graph.lat[node]), float(self.graph.lon[node]), "exact")
+
+    def _meeting_node(self, x: str, y: str) -> int | None:
+        shared = self.street_nodes[x] & self.street_nodes[y]
+        if shared:
+            return min(shared)
+        nx_, ny_ = np.array(sorted(self.street_nodes[x])), np.array(sorted(self.street_nodes[y]))
+        if len(nx_) * len(ny_) > 4_000_000:
+            return None
+        px, py = self.graph._project(self.graph.lat[nx_], self.graph.lon[nx_]), self.graph._project(self.graph.lat[ny_], self.graph.lon[ny_])
+        d = np.hypot(px[:, None, 0] - py[None, :, 0], px[:, None, 1] - py[None, :, 1])
+        i, j = np.unravel_index(int(np.argmin(d)), d.shape)
+        return int(nx_[i]) if d[i, j] <= JOIN_M else None
+
+    def _block(self, query: str, number: int, street: str) -> GeocodeResult:
+        streets, suggestions = self._resolve(street)
+        if not streets:
+            return self._unknown(query, street, suggestions)
+        block = (number // 100) * 100
+        for s in streets:
+            if (block, s) in self.blocks:
+                lat, lon = self.blocks[(block, s)]
+                return GeocodeResult("found", query, "block", f"{block} block of {self.display[s]}", lat, lon, "approximate",
+                                     message="centre of the block as seen in the SF call data")
+        result = self._street(query, street)
+        if result.status == "found":
+            result.kind, result.message = "street", (
+                f"block {block} is not in the data: this is the middle of the street; ask for a cross street")
+        return result
+
+    def _unknown(self, query: str, name: str, suggestions: list[str]) -> GeocodeResult:
+        if suggestions:
+            return GeocodeResult("ambiguous", query, candidates=suggestions,
+                                 message=f"no street named {name!r}; did you mean one of these?")
+        return GeocodeResult("not_found", query, message=f"no street named {name!r} in this map")
+
+    # -- reverse ---------------------------------------------------------------------------------
+    def reverse(self, lat: float, lon: float) -> GeocodeResult:
+        snap = self.graph.snap(lat, lon)  # raises InvalidInput off the map
+        here = self.node_streets.get(snap.node, set())
+        dist, idx = self.graph._tree.query(self.graph._project(lat, lon)[0], k=60)
+        street = min(here, key=len) if here else None
+        cross = None
+        for d, n in zip(dist, idx, strict=True):
+            names = self.node_streets.get(int(n), set())
+            if street is None and names:
+                street = min(names)
+            if street and street in names and len(names) > 1:
+                others = sorted(names - {street})
+                cross = others[0]
+                break
+        label = self.display.get(street, "unnamed road") if street else "unnamed road"
+        if cross:
+            label += f" near {self.display[cross]}"
+        return GeocodeResult("found", f"{lat},{lon}", "reverse", label, lat, lon, "approximate",
+                             message=f"{snap.distance_m:.0f} m from the road")
+
+
+def build(graph: RoadGraph, rows: list[dict[str, str]], blocks: dict | None = None) -> Geocoder:
+    """Index street names by the graph's nodes (rows: the segment CSV the graph was built from)."""
+    street_nodes: dict[str, set[int]] = defaultdict(set)
+    display: dict[str, str] = {}
+    pts = np.array([[float(r["from_lat"]), float(r["from_lon"])] for r in rows] + [[float(r["to_lat"]), float(r["to_lon"])] for r in rows])
+    _, nodes = graph._tree.query(graph._project(pts[:, 0], pts[:, 1]))
+    n = len(rows)
+    for i, r in enumerate(rows):
+        if not r["name"]:
+            continue
+        key = normalise(r["name"])
+        display.setdefault(key, r["name"])
+        street_nodes[key].update((int(nodes[i]), int(nodes[n + i])))
+    return Geocoder(graph, dict(street_nodes), display, blocks)
+
+
+def blocks_from_calls(rows: list[tuple[str, float, float]]) -> dict[tuple[int, str], tuple[float, float]]:
+    """(address like '100 Block of MARKET ST', lat, lon) -> the mean point of each block."""
+    acc: dict[tuple[int, str], list[tuple[float, float]]] = defaultdict(list)
+    for address, lat, lon in rows:
+        m = BLOCK.match(address)
+        if m and not math.isnan(lat):
+            acc[((int(m.group(1)) // 100) * 100, normalise(m.group(2)))].append((lat, lon))
+    return {k: (float(np.mean([p[0] for p in v])), float(np.mean([p[1] for p in v]))) for k, v in acc.items()}
+
+
+_default: Geocoder | None = None
+_lock = threading.Lock()
+
+
+def default_geocoder() -> Geocoder:
+    """San Francisco: the shipped road network's names and the blocks seen in the SF call data."""
+    global _default
+    with _lock:
+        if _default is None:
+            from openpsap.routing.graph import default_graph
+
+            data = files("openpsap.data")
+            rows = list(csv.DictReader(io.StringIO(gzip.decompress(data.joinpath("sf_drive_edges.csv.gz").read_bytes()).decode())))
+            blocks = {
+                (int(r["block"]), r["street"]): (float(r["lat"]), float(r["lon"]))
+                for r in csv.DictReader(io.StringIO(data.joinpath("sf_blocks.csv").read_text(encoding="utf-8")))
+            }
+            _default = build(default_graph(), rows, blocks)
+        return _default
