@@ -239,7 +239,7 @@ def recommend(
         units = [UnitView(u.id, u.unit_type, frozenset(u.capabilities), "Available", "InService", None, u.lat, u.lon) for u in sf_units()]
     plan = default_plans().for_type(code)
     try:
-        rec = default_recommender().recommend(lat=lat, lon=lon, plan=plan, units=units)
+        rec = default_recommender(_settings().road_speeds_kmh).recommend(lat=lat, lon=lon, plan=plan, units=units)
     except CADError as exc:
         _fail(exc.message)
     if as_json:

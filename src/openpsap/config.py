@@ -31,6 +31,10 @@ class Settings(BaseSettings):
         default_factory=lambda: {"P1": 10, "P2": 8, "P3": 6, "P4": 4, "P5": 2},
         description='Agency priorities, most urgent first, each mapped to EIDO 0-10; JSON, e.g. {"P1": 10, "P2": 7, "P3": 3}.',
     )
+    road_speeds_kmh: dict[str, float] = Field(
+        default_factory=dict,
+        description='Response speeds per OSM road class overriding the defaults of routing/speeds.py; JSON, e.g. {"residential": 25, "primary": 40}.',
+    )
     stream_poll_seconds: float = Field(
         default=0.5,
         description="How often a live stream looks for events written by other server processes.",
@@ -50,6 +54,14 @@ class Settings(BaseSettings):
         from openpsap.incidents.priority import PriorityScale
 
         PriorityScale(value)  # raises ValueError with a message that says what is wrong
+        return value
+
+    @field_validator("road_speeds_kmh")
+    @classmethod
+    def _valid_speeds(cls, value: dict[str, float]) -> dict[str, float]:
+        from openpsap.routing.speeds import RoadSpeeds
+
+        RoadSpeeds.from_mapping(value)  # raises ValueError naming the bad class
         return value
 
     def resolved_database_url(self) -> str:

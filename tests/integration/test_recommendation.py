@@ -71,3 +71,18 @@ def test_geocoding_over_the_api(api: Api) -> None:
     off = api.get("call_taker", "/reverse-geocode", params={"lat": 40.0, "lon": -75.0})
     assert off.status_code == 422 and "km from the nearest road" in off.json()["message"]
     assert api.get("outreach", "/geocode", params={"q": "Market St"}).status_code == 403
+
+
+def test_when_no_unit_is_free_the_next_best_are_those_on_the_least_urgent_incidents(api: Api) -> None:
+    urgent = _incident_at(api, "FSTRU", 37.7800, -122.4050)
+    minor = api.post("dispatcher", "/incidents", {"incident_type": "FTRASH", "priority": "P5",
+                                                  "location": {"lat": 37.7990, "lon": -122.4100}}).json()["id"]
+    assert api.post("dispatcher", f"/incidents/{urgent}/dispatch", {"units": ["E01"]}).status_code == 200
+    assert api.post("dispatcher", f"/incidents/{minor}/dispatch", {"units": ["E02"]}).status_code == 200
+    cardiac = _incident_at(api, "CARDIAC", 37.7793, -122.4040)
+    rec = api.get("dispatcher", f"/incidents/{cardiac}/recommendation").json()
+    engine_slot = rec["slots"][1]
+    assert engine_slot["unfilled"] == 1
+    reason = engine_slot["unfilled_reason"]
+    assert reason.index("E02") < reason.index("E01"), reason  # E02 is on a P5 trash fire, E01 on a structure fire
+    assert "priority 2/10" in reason

@@ -109,3 +109,13 @@ def test_the_recommender_picks_the_unit_fastest_by_road_not_by_air(toy: RoadGrap
     assert rec.unit_ids == ["FAR"]
     assert "NEAR is closer in a straight line" in rec.slots[0].skipped[0]
     assert rec.slots[0].alternates[0].unit_id == "NEAR"
+
+
+def test_speed_settings_are_checked_when_the_server_is_configured() -> None:
+    from pydantic import ValidationError
+
+    from openpsap.config import Settings
+
+    assert Settings(road_speeds_kmh={"residential": 25}).road_speeds_kmh == {"residential": 25}
+    with pytest.raises(ValidationError, match="residential"):
+        Settings(road_speeds_kmh={"residential": 500})

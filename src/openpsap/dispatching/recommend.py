@@ -33,6 +33,7 @@ class UnitView:
     incident_id: str | None
     lat: float | None
     lon: float | None
+    incident_eido_priority: int | None = None  # of the incident the unit is committed to (0-10, 10 highest)
 
 
 @dataclass
@@ -182,22 +183,30 @@ class Recommender:
         fitting = [v for v in views if slot.fits(v[0].unit_type, v[0].capabilities)]
         if not fitting:
             return f"no unit in the roster is {slot.describe().split(' x ', 1)[1]}; request mutual aid"
-        busy = sorted((v for v in fitting if v[0].primary_status == "NotAvailable"), key=lambda v: v[1])
+        busy = sorted(
+            (v for v in fitting if v[0].primary_status == "NotAvailable" and math.isfinite(v[1])),
+            key=lambda v: (v[0].incident_eido_priority if v[0].incident_eido_priority is not None else 11, v[1]),
+        )  # units on the least urgent incidents first, then the fastest
         if busy:
-            nxt = ", ".join(f"{u.id} ({u.status}{' at ' + u.incident_id if u.incident_id else ''}, ETA {_minutes(eta)})"
-                            for u, eta, _ in busy[:3] if math.isfinite(eta))
+            def where(u: UnitView) -> str:
+                if not u.incident_id:
+                    return ""
+                prio = f", priority {u.incident_eido_priority}/10" if u.incident_eido_priority is not None else ""
+                return f" at {u.incident_id}{prio}"
+
+            nxt = ", ".join(f"{u.id} ({u.status}{where(u)}, ETA {_minutes(eta)})" for u, eta, _ in busy[:3])
             return f"no available unit; next best, now committed: {nxt or 'none reachable'}; or request mutual aid"
         return "no available unit can reach the incident by road"
 
 
-_recommender: Recommender | None = None
+_recommenders: dict[tuple[tuple[str, float], ...], Recommender] = {}
 
 
-def default_recommender() -> Recommender:
-    """A Recommender over the shipped San Francisco graph, built once per process."""
-    global _recommender
-    if _recommender is None:
-        from openpsap.routing.graph import default_graph
+def default_recommender(speeds_kmh: dict[str, float] | None = None) -> Recommender:
+    """A Recommender over the shipped San Francisco graph, built once per process and speed table."""
+    from openpsap.routing.graph import default_graph
 
-        _recommender = Recommender(default_graph())
-    return _recommender
+    key = tuple(sorted((speeds_kmh or {}).items()))
+    if key not in _recommenders:
+        _recommenders[key] = Recommender(default_graph(speeds_kmh))
+    return _recommenders[key]

@@ -114,8 +114,12 @@ def close_incident(uow: UnitOfWork, *, incident_id: str, disposition: str, outco
 
 
 def unit_views(db: Session) -> list[UnitView]:
+    committed_to = select(Unit.incident_id).where(Unit.incident_id.is_not(None))
+    rows = db.execute(select(Incident.id, Incident.eido_priority).where(Incident.id.in_(committed_to)))
+    priority = {incident_id: eido for incident_id, eido in rows}
     return [
-        UnitView(u.id, u.unit_type, frozenset(u.capabilities), u.primary_status, u.status, u.incident_id, u.lat, u.lon)
+        UnitView(u.id, u.unit_type, frozenset(u.capabilities), u.primary_status, u.status, u.incident_id, u.lat, u.lon,
+                 priority.get(u.incident_id) if u.incident_id else None)
         for u in unit_service.list_units(db)
     ]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
 from openpsap.api.deps import Cmd, Reader, allowed
@@ -17,9 +17,10 @@ router = APIRouter(prefix="/incidents", tags=["dispatching"])
 
 
 @router.get("/{incident_id}/recommendation", **allowed(R.call_taker, R.dispatcher, R.supervisor))
-async def recommendation(incident_id: str, database: Reader):
+async def recommendation(incident_id: str, database: Reader, request: Request):
     """The available units that fill the incident's response plan fastest by road, with alternates and reasons."""
-    recommender = await run_in_threadpool(default_recommender)  # the first call builds the road graph (~1 s)
+    speeds = request.app.state.settings.road_speeds_kmh
+    recommender = await run_in_threadpool(default_recommender, speeds)  # the first call builds the graph (~1 s)
 
     def run() -> dict:
         with database.read() as db:
@@ -29,9 +30,9 @@ async def recommendation(incident_id: str, database: Reader):
 
 
 @router.post("/{incident_id}/dispatch-recommended", **allowed(R.dispatcher, R.supervisor))
-def dispatch_recommended(incident_id: str, cmd: Cmd):
+def dispatch_recommended(incident_id: str, cmd: Cmd, request: Request):
     """Dispatch the recommended units in one command; answers the incident and the recommendation used."""
-    recommender = default_recommender()
+    recommender = default_recommender(request.app.state.settings.road_speeds_kmh)
 
     def run(uow):  # noqa: ANN001, ANN202
         rec = service.dispatch_recommended(uow, incident_id=incident_id, recommender=recommender, plans=default_plans())

@@ -150,14 +150,14 @@ def _fastest_per_pair(src: list[int], dst: list[int], seconds: list[float]) -> n
     return order[first]
 
 
-_default: RoadGraph | None = None
-_default_lock = threading.Lock()
+_graphs: dict[tuple[tuple[str, float], ...], RoadGraph] = {}
+_graphs_lock = threading.Lock()
 
 
-def default_graph() -> RoadGraph:
-    """The shipped San Francisco graph, built once per process (about 1 s) and shared."""
-    global _default
-    with _default_lock:
-        if _default is None:
-            _default = RoadGraph.load()
-        return _default
+def default_graph(speeds_kmh: dict[str, float] | None = None) -> RoadGraph:
+    """The shipped San Francisco graph with these speed overrides, built once per process (~1 s)."""
+    key = tuple(sorted((speeds_kmh or {}).items()))
+    with _graphs_lock:
+        if key not in _graphs:
+            _graphs[key] = RoadGraph.load(speeds=RoadSpeeds.from_mapping(dict(key)))
+        return _graphs[key]
