@@ -11,9 +11,35 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import httpx
 import pytest
+
+
+def migrated_sqlite_with_dispatcher(folder: Path) -> str:
+    """A migrated SQLite file with the small test roster and user 'disp' (a dispatcher): its URL."""
+    from openpsap.auth import service as auth_service
+    from openpsap.commands import CommandRunner
+    from openpsap.db import Database
+    from openpsap.migrate import upgrade
+    from tests.conftest import PASSWORD, seed_small_roster
+
+    url = f"sqlite:///{folder / 'cad.db'}"
+    upgrade(url)
+    db = Database(url)
+    runner = CommandRunner(db)
+    seed_small_roster(runner)
+    with runner.unit_of_work(actor="setup") as uow:
+        auth_service.add_user(uow, username="disp", password=PASSWORD, roles=["dispatcher"])
+    db.dispose()
+    return url
+
+
+def login(base: str) -> str:
+    from tests.conftest import PASSWORD
+
+    return httpx.post(f"{base}/auth/login", json={"username": "disp", "password": PASSWORD}).json()["token"]
 
 
 def free_port() -> int:

@@ -7,12 +7,9 @@ from pathlib import Path
 import httpx
 from sqlalchemy import func, select, text
 
-from openpsap.commands import CommandRunner
 from openpsap.db import Database
 from openpsap.eventlog.models import EventRecord
-from openpsap.migrate import upgrade
-from tests.conftest import PASSWORD, seed_small_roster
-from tests.live_server import live_server
+from tests.live_server import live_server, login, migrated_sqlite_with_dispatcher
 
 
 def test_sqlite_runs_in_wal_mode_with_full_sync(sqlite_database: Database) -> None:
@@ -22,20 +19,9 @@ def test_sqlite_runs_in_wal_mode_with_full_sync(sqlite_database: Database) -> No
 
 
 def test_acknowledged_commands_survive_a_killed_server(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'cad.db'}"
-    upgrade(url)
-    db = Database(url)
-    runner = CommandRunner(db)
-    seed_small_roster(runner)
-    from openpsap.auth import service as auth_service
-
-    with runner.unit_of_work(actor="setup") as uow:
-        auth_service.add_user(uow, username="disp", password=PASSWORD, roles=["dispatcher"])
-    db.dispose()
-
+    url = migrated_sqlite_with_dispatcher(tmp_path)
     with live_server(url) as base:
-        token = httpx.post(f"{base}/auth/login", json={"username": "disp", "password": PASSWORD}).json()["token"]
-        headers = {"Authorization": f"Bearer {token}"}
+        headers = {"Authorization": f"Bearer {login(base)}"}
         acknowledged = []
         for _ in range(25):
             r = httpx.post(f"{base}/incidents", json={"incident_type": "CARDIAC", "priority": "P1"}, headers=headers)

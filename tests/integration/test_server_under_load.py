@@ -8,12 +8,7 @@ from pathlib import Path
 
 import httpx
 
-from openpsap.auth import service as auth_service
-from openpsap.commands import CommandRunner
-from openpsap.db import Database
-from openpsap.migrate import upgrade
-from tests.conftest import PASSWORD, seed_small_roster
-from tests.live_server import live_server
+from tests.live_server import live_server, login, migrated_sqlite_with_dispatcher
 
 CLIENTS, REQUESTS = 60, 10
 
@@ -38,16 +33,8 @@ async def _hammer(base: str, token: str) -> list[int]:
 
 
 def test_sixty_concurrent_clients_all_get_answers(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'cad.db'}"
-    upgrade(url)
-    db = Database(url)
-    runner = CommandRunner(db)
-    seed_small_roster(runner)
-    with runner.unit_of_work(actor="setup") as uow:
-        auth_service.add_user(uow, username="disp", password=PASSWORD, roles=["dispatcher"])
-    db.dispose()
+    url = migrated_sqlite_with_dispatcher(tmp_path)
     with live_server(url) as base:
-        token = httpx.post(f"{base}/auth/login", json={"username": "disp", "password": PASSWORD}).json()["token"]
-        codes = asyncio.run(_hammer(base, token))
+        codes = asyncio.run(_hammer(base, login(base)))
     assert len(codes) == CLIENTS * REQUESTS
     assert set(codes) <= {200, 201}, sorted(set(codes))
