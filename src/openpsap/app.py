@@ -23,6 +23,7 @@ from openpsap.config import Settings
 from openpsap.db import Database
 from openpsap.dispatching import views as dispatching_views
 from openpsap.geo import views as geo_views
+from openpsap.triage import views as triage_views
 from openpsap.incidents import views as incident_views
 from openpsap.incidents.priority import PriorityScale
 from openpsap.stations import views as station_views
@@ -64,7 +65,7 @@ def create_app(settings: Settings, *, database: Database | None = None, clock: C
     for router in (
         meta_views.router, auth_views.router, call_views.router, incident_views.router,
         unit_views.router, station_views.router, events_views.router, dispatching_views.router,
-        geo_views.router,
+        geo_views.router, triage_views.router,
     ):
         app.include_router(router, prefix=API)
     @app.get("/", include_in_schema=False)

@@ -258,6 +258,28 @@ def recommend(
     console.print(table)
 
 
+@app.command("triage")
+def triage_command(
+    text: Annotated[str, typer.Argument(help="What the caller said, e.g. \"my mommy won't wake up\".")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a summary.")] = False,
+) -> None:
+    """Suggest urgency, incident type, flags and next questions for what a caller said (rules layer)."""
+    import json
+
+    from openpsap.triage import triage
+
+    result = triage(text)
+    if as_json:
+        print(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+        return
+    flags = ", ".join(f.upper().replace("_", " ") for f in result.flags) or "none"
+    console.print(f"[bold]{result.urgency}[/bold]  {result.incident_type}  {result.priority}  response: {result.response}")
+    console.print(f"flags: {flags}")
+    console.print("ask next: " + " | ".join(result.questions[:3]))
+    for e in result.evidence:
+        console.print(f"  [dim]{e['cue']}: '{e['matched']}' -> {e['effect']}[/dim]")
+
+
 @app.command()
 def geocode(
     query: Annotated[str, typer.Argument(help="'Market St & 5th St', '5th and Market', '100 Block of MARKET ST', or 'LAT,LON' to reverse.")],

@@ -86,3 +86,11 @@ def test_when_no_unit_is_free_the_next_best_are_those_on_the_least_urgent_incide
     reason = engine_slot["unfilled_reason"]
     assert reason.index("E02") < reason.index("E01"), reason  # E02 is on a P5 trash fire, E01 on a structure fire
     assert "priority 2/10" in reason
+
+
+def test_triage_over_the_api(api: Api) -> None:
+    r = api.post("call_taker", "/triage", {"text": "my mommy won't wake up"})
+    assert r.status_code == 200 and r.json()["urgency"] == "High" and "child_caller" in r.json()["flags"]
+    assert api.post("call_taker", "/triage", {"text": "x" * 100_001}).status_code in (413, 422)
+    assert api.post("call_taker", "/triage", {"txt": "hello"}).status_code == 422
+    assert api.post("outreach", "/triage", {"text": "hello"}).status_code == 403
