@@ -23,10 +23,10 @@ from openpsap.config import Settings
 from openpsap.db import Database
 from openpsap.dispatching import views as dispatching_views
 from openpsap.geo import views as geo_views
-from openpsap.triage import views as triage_views
 from openpsap.incidents import views as incident_views
 from openpsap.incidents.priority import PriorityScale
 from openpsap.stations import views as station_views
+from openpsap.triage import views as triage_views
 from openpsap.units import views as unit_views
 
 API = "/api/v1"

@@ -94,3 +94,19 @@ def test_triage_over_the_api(api: Api) -> None:
     assert api.post("call_taker", "/triage", {"text": "x" * 100_001}).status_code in (413, 422)
     assert api.post("call_taker", "/triage", {"txt": "hello"}).status_code == 422
     assert api.post("outreach", "/triage", {"text": "hello"}).status_code == 403
+
+
+def test_triage_suggestions_and_decisions_are_events_on_the_call(api: Api) -> None:
+    call = api.post("call_taker", "/calls", {"narrative": "my mommy won't wake up"}).json()
+    suggested = api.post("call_taker", f"/calls/{call['id']}/triage")
+    assert suggested.status_code == 200 and suggested.json()["urgency"] == "High"
+    event_id = suggested.json()["event_id"]
+    decided = api.post("call_taker", f"/calls/{call['id']}/triage-decision",
+                       {"accepted": False, "incident_type": "cardiac", "suggested_event_id": event_id})
+    assert decided.status_code == 200 and decided.json()["final"] == {"incident_type": "CARDIAC"}
+    events = api.get("supervisor", "/events", params={"after": 0, "limit": 5000}).json()["events"]
+    mine = [e for e in events if e["subject_id"] == call["id"]]
+    assert [e["kind"] for e in mine][-2:] == ["triage-suggested", "triage-decided"]
+    assert mine[-2]["data"]["model_version"].startswith("rules-")
+    bad = api.post("call_taker", f"/calls/{call['id']}/triage-decision", {"accepted": False, "incident_type": "NOPE"})
+    assert bad.status_code == 422

@@ -63,3 +63,11 @@ class CallRead(Read):
     location_source: str | None
     narrative: str
     incident_id: str | None
+
+
+class TriageDecision(Strict):
+    accepted: bool = Field(description="true if the suggestion was taken as it was")
+    urgency: str | None = Field(default=None, pattern="^(High|Medium|Low)$")
+    incident_type: str | None = Field(default=None, min_length=1, max_length=16)
+    flags: list[str] | None = Field(default=None, max_length=8)
+    suggested_event_id: str | None = Field(default=None, max_length=36, description="the triage-suggested event decided on")

@@ -90,3 +90,20 @@ def link(uow: UnitOfWork, *, call_id: str, incident_id: str) -> Call:
         raise Conflict(f"call {call_id} is already linked to {call.incident_id}", call_id=call_id)
     uow.emit("call-linked", "call", call_id, {"id": call_id, "incident_id": incident_id})
     return call
+
+
+def record_triage(uow: UnitOfWork, *, call_id: str, result: dict[str, Any]) -> str:
+    """Store a triage suggestion for the call (audit: what the model said, with its version)."""
+    call = get_or_raise(uow.session, call_id=call_id)
+    event = uow.emit("triage-suggested", "call", call_id, {
+        "id": call_id, "text_chars": len(call.narrative), "result": result, "model_version": result["model_version"],
+    })
+    return event.id
+
+
+def record_triage_decision(uow: UnitOfWork, *, call_id: str, accepted: bool, final: dict[str, Any], suggested_event_id: str | None) -> None:
+    """Store what the call-taker decided, so model and people can be compared later."""
+    get_or_raise(uow.session, call_id=call_id)
+    uow.emit("triage-decided", "call", call_id, {
+        "id": call_id, "accepted": accepted, "final": final, "suggested_event_id": suggested_event_id,
+    })

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from openpsap.api.deps import Cmd, Reader, allowed
 from openpsap.auth.roles import Role as R
 from openpsap.calls import service
-from openpsap.calls.schemas import CallCreate, CallLink, CallRead, CallUpdate
+from openpsap.calls.schemas import CallCreate, CallLink, CallRead, CallUpdate, TriageDecision
+from openpsap.incidents import service as incident_service
+from openpsap.triage import triage
 
 router = APIRouter(prefix="/calls", tags=["calls"])
 TAKE = (R.call_taker, R.supervisor)
@@ -65,3 +67,34 @@ def end_call(call_id: str, cmd: Cmd):
 @router.post("/{call_id}/link", response_model=CallRead, **allowed(R.call_taker, R.dispatcher, R.supervisor))
 def link_call(call_id: str, body: CallLink, cmd: Cmd):
     return cmd.run(lambda uow: _out(service.link(uow, call_id=call_id, incident_id=body.incident_id)))
+
+
+@router.post("/{call_id}/triage", **allowed(*TAKE))
+def triage_call(call_id: str, cmd: Cmd, request: Request):
+    """Triage the call's narrative so far and record the suggestion as an event (with the model version)."""
+    scale = request.app.state.priority_scale
+
+    def run(uow):  # noqa: ANN001, ANN202
+        call = service.get_or_raise(uow.session, call_id=call_id)
+        result = triage(call.narrative, scale=scale).to_json()
+        result["event_id"] = service.record_triage(uow, call_id=call_id, result=result)
+        return result
+
+    return cmd.run(run)
+
+
+@router.post("/{call_id}/triage-decision", **allowed(*TAKE))
+def decide_triage(call_id: str, body: TriageDecision, cmd: Cmd):
+    """Record that the call-taker accepted or overrode the suggestion (what they finally chose)."""
+    final = body.model_dump(exclude={"accepted", "suggested_event_id"}, exclude_none=True)
+    if "incident_type" in final:
+        final["incident_type"] = incident_service.check_type(final["incident_type"])
+    if "flags" in final:
+        final["flags"] = incident_service.check_flags(final["flags"])
+
+    def run(uow):  # noqa: ANN001, ANN202
+        service.record_triage_decision(uow, call_id=call_id, accepted=body.accepted, final=final,
+                                       suggested_event_id=body.suggested_event_id)
+        return {"call_id": call_id, "accepted": body.accepted, "final": final}
+
+    return cmd.run(run)

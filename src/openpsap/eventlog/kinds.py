@@ -20,6 +20,8 @@ EVENT_KINDS: dict[str, str] = {
     "call-updated": "Call details changed: id and the changed fields (location, narrative, caller_number).",
     "call-ended": "The call was disconnected: id, ended_at.",
     "call-linked": "A call was linked to an incident: id, incident_id.",
+    "triage-suggested": "Triage suggested for a call: id (call), text_chars, result (urgency, type, flags, ...), model_version.",
+    "triage-decided": "The call-taker accepted or overrode a triage suggestion: id (call), accepted, final {field: value}, suggested_event_id.",
     # incidents
     "incident-created": "An incident was opened: id, uid, incident_type, priority, eido_priority, location, flags, calls.",
     "incident-updated": "Incident fields changed: id, changes {field: new value}, previous {field: old value}.",

@@ -9,7 +9,6 @@ from pydantic import Field
 from openpsap.schemas import LocationIn, Read, Strict
 
 
-
 class IncidentCreate(Strict):
     incident_type: str = Field(min_length=1, max_length=16, description="APCO incident type code, e.g. CARDIAC")
     priority: str | None = Field(default=None, min_length=1, max_length=8, description="agency priority, e.g. P1; default the lowest")

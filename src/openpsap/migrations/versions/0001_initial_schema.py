@@ -5,10 +5,10 @@ Revises:
 Create Date: 2026-11-27 00:49:31.267669
 """
 
-from alembic import op
 import sqlalchemy as sa
-import openpsap.db
+from alembic import op
 
+import openpsap.db
 
 revision = '0001'
 down_revision = None
