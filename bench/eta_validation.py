@@ -36,7 +36,8 @@ from scipy.sparse.csgraph import dijkstra
 from scipy.stats import spearmanr
 
 from openpsap.errors import InvalidInput
-from openpsap.routing.graph import RoadGraph
+from openpsap.routing.graph import RoadGraph, edge_values
+from openpsap.routing.paths import edges_towards
 from openpsap.stations.seed import sf_units
 
 DEFAULT_CALLS = Path(__file__).resolve().parents[2] / "shared" / "data" / "sf" / "sffd_calls_2016-12-31_to_2017-01-07.csv.gz"
@@ -110,10 +111,8 @@ def main() -> None:
 
     samples = []
     from_posting: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-    coo = graph.road_class.tocoo()
-    class_of = dict(zip(zip(coo.row.tolist(), coo.col.tolist(), strict=True), (coo.data.astype(int) - 1).tolist(), strict=True))
-    mcoo = graph.metres.tocoo()
-    metres_of = dict(zip(zip(mcoo.row.tolist(), mcoo.col.tolist(), strict=True), mcoo.data.tolist(), strict=True))
+    class_of = {edge: int(value) - 1 for edge, value in edge_values(graph.road_class).items()}
+    metres_of = edge_values(graph.metres)
     for r in rows:
         if not (r["in_quarters"] and r["enroute"] and r["onscene"]):
             continue
@@ -159,13 +158,8 @@ def main() -> None:
 def metres_by_class(graph: RoadGraph, pred: np.ndarray, start: int, goal: int, class_of: dict, metres_of: dict) -> np.ndarray:
     """Metres driven on each road class along the fastest path from start to goal."""
     out = np.zeros(len(graph.road_class_names))
-    node = goal
-    while node != start and node >= 0:
-        prev = int(pred[node])
-        if prev < 0:
-            break
-        out[class_of[(prev, node)]] += metres_of[(prev, node)]
-        node = prev
+    for edge in edges_towards(pred, goal, start, reversed_tree=False):
+        out[class_of[edge]] += metres_of[edge]
     return out
 
 

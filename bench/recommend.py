@@ -71,7 +71,7 @@ def main() -> None:
     start = time.perf_counter()
     recommender = Recommender(graph)
     init_s = time.perf_counter() - start
-    units = [UnitView(u.id, u.unit_type, frozenset(u.capabilities), "Available", "InService", None, u.lat, u.lon) for u in sf_units()]
+    units = [UnitView.at_posting(u) for u in sf_units()]
     rng = random.Random(args.seed)
     nodes = [rng.randrange(graph.node_count) for _ in range(args.incidents)]
     points = [(float(graph.lat[n]), float(graph.lon[n])) for n in nodes]

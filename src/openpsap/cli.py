@@ -236,7 +236,7 @@ def recommend(
     else:
         from openpsap.stations.seed import sf_units
 
-        units = [UnitView(u.id, u.unit_type, frozenset(u.capabilities), "Available", "InService", None, u.lat, u.lon) for u in sf_units()]
+        units = [UnitView.at_posting(u) for u in sf_units()]
     plan = default_plans().for_type(code)
     try:
         rec = default_recommender(_settings().road_speeds_kmh).recommend(lat=lat, lon=lon, plan=plan, units=units)

@@ -15,21 +15,6 @@ class SystemClock:
         return datetime.now(UTC)
 
 
-class FixedClock:
-    """A clock for tests: returns `at`, moved on by `advance`."""
-
-    def __init__(self, at: datetime) -> None:
-        self.at = at
-
-    def now(self) -> datetime:
-        return self.at
-
-    def advance(self, **kwargs: float) -> None:
-        from datetime import timedelta
-
-        self.at = self.at + timedelta(**kwargs)
-
-
 def as_utc(value: datetime | None) -> datetime | None:
     """Naive datetimes (SQLite gives them back) are UTC; aware ones are converted to UTC."""
     if value is None:

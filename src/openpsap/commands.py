@@ -10,7 +10,6 @@ Retries a PostgreSQL deadlock or serialization failure a few times; replays an I
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import uuid
 from collections.abc import Callable, Iterator
@@ -158,7 +157,3 @@ class CommandRunner:
 
 def fingerprint(method: str, path: str, body: bytes) -> str:
     return hashlib.sha256(method.encode() + b" " + path.encode() + b"\n" + body).hexdigest()
-
-
-def canonical(obj: Any) -> bytes:
-    return json.dumps(obj, sort_keys=True, separators=(",", ":")).encode()

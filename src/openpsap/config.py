@@ -21,7 +21,6 @@ class Settings(BaseSettings):
         "PostgreSQL: postgresql+psycopg://user@host:5432/db",
     )
     data_dir: Path = Field(default=DEFAULT_DATA_DIR, description="Folder for the SQLite file and local state.")
-    agency_name: str = Field(default="San Francisco Emergency Communications (demo)", description="Name of the PSAP.")
     max_body_bytes: int = Field(default=256 * 1024, description="Largest request body accepted, in bytes.")
     token_ttl_hours: float = Field(default=12.5, description="Lifetime of an API token: one shift plus handover.")
     sqlite_synchronous: str = Field(

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from openpsap.incidents.enums import IncidentStatus
 from openpsap.standards.registries import dispositions, eido_registry, incident_types
 from openpsap.stations.seed import _rows, capabilities
-from openpsap.incidents.enums import IncidentStatus
 from openpsap.units.enums import PrimaryStatus, UnitStatus
 
 

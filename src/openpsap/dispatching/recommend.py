@@ -8,7 +8,7 @@ plan's slots are then filled by an optimal assignment (scipy linear_sum_assignme
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
@@ -16,7 +16,8 @@ from scipy.sparse.csgraph import dijkstra
 
 from openpsap.dispatching.plans import Plan, Slot
 from openpsap.errors import InvalidInput
-from openpsap.routing.graph import RoadGraph
+from openpsap.routing.graph import RoadGraph, edge_values
+from openpsap.routing.paths import edges_towards
 
 UNREACHABLE = 1e9
 
@@ -34,6 +35,11 @@ class UnitView:
     lat: float | None
     lon: float | None
     incident_eido_priority: int | None = None  # of the incident the unit is committed to (0-10, 10 highest)
+
+    @classmethod
+    def at_posting(cls, unit) -> UnitView:  # noqa: ANN001 - a stations.seed.RosterUnit
+        """A roster unit, available at its posting (the CLI and benchmark roster)."""
+        return cls(unit.id, unit.unit_type, frozenset(unit.capabilities), "Available", "InService", None, unit.lat, unit.lon)
 
 
 @dataclass
@@ -69,8 +75,6 @@ class Recommendation:
         return [c.unit_id for s in self.slots for c in s.picked]
 
     def to_json(self) -> dict:
-        from dataclasses import asdict
-
         return {"plan": self.plan, "note": self.note, "snapped_m": round(self.snapped_m, 1),
                 "units": self.unit_ids, "slots": [asdict(s) for s in self.slots]}
 
@@ -91,8 +95,7 @@ class Recommender:
     def __init__(self, graph: RoadGraph) -> None:
         self.graph = graph
         self._snaps: dict[tuple[float, float], int | None] = {}
-        coo = graph.metres.tocoo()
-        self._edge_m = dict(zip(zip(coo.row.tolist(), coo.col.tolist(), strict=True), coo.data.tolist(), strict=True))
+        self._edge_m = edge_values(graph.metres)
 
     def _node(self, lat: float, lon: float) -> int | None:
         key = (lat, lon)
@@ -104,12 +107,7 @@ class Recommender:
         return self._snaps[key]
 
     def _road_m(self, node: int, target: int, pred: np.ndarray) -> float:
-        total, steps = 0.0, 0
-        while node != target and node >= 0 and steps < 100_000:
-            nxt = int(pred[node])
-            total += self._edge_m.get((node, nxt), 0.0)
-            node, steps = nxt, steps + 1
-        return total
+        return sum(self._edge_m[e] for e in edges_towards(pred, node, target, reversed_tree=True))
 
     def recommend(self, *, lat: float, lon: float, plan: Plan, units: list[UnitView]) -> Recommendation:
         snap = self.graph.snap(lat, lon)  # raises InvalidInput off the map

@@ -16,15 +16,6 @@ def after(db: Session, *, seq: int, limit: int = 500) -> list[EventRecord]:
     return list(db.scalars(stmt))
 
 
-def for_subject(db: Session, *, subject_type: str, subject_id: str) -> list[EventRecord]:
-    stmt = (
-        select(EventRecord)
-        .where(EventRecord.subject_type == subject_type, EventRecord.subject_id == subject_id)
-        .order_by(EventRecord.seq)
-    )
-    return list(db.scalars(stmt))
-
-
 def last_seq(db: Session) -> int:
     return db.scalar(select(func.max(EventRecord.seq))) or 0
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import difflib
-import gzip
 import io
 import math
 import re
@@ -130,7 +129,8 @@ class Geocoder:
         nx_, ny_ = np.array(sorted(self.street_nodes[x])), np.array(sorted(self.street_nodes[y]))
         if len(nx_) * len(ny_) > 4_000_000:
             return None
-        px, py = self.graph._project(self.graph.lat[nx_], self.graph.lon[nx_]), self.graph._project(self.graph.lat[ny_], self.graph.lon[ny_])
+        px = self.graph.project(self.graph.lat[nx_], self.graph.lon[nx_])
+        py = self.graph.project(self.graph.lat[ny_], self.graph.lon[ny_])
         d = np.hypot(px[:, None, 0] - py[None, :, 0], px[:, None, 1] - py[None, :, 1])
         i, j = np.unravel_index(int(np.argmin(d)), d.shape)
         return int(nx_[i]) if d[i, j] <= JOIN_M else None
@@ -161,7 +161,7 @@ class Geocoder:
     def reverse(self, lat: float, lon: float) -> GeocodeResult:
         snap = self.graph.snap(lat, lon)  # raises InvalidInput off the map
         here = self.node_streets.get(snap.node, set())
-        dist, idx = self.graph._tree.query(self.graph._project(lat, lon)[0], k=60)
+        dist, idx = self.graph.nearest(lat, lon, k=60)
         street = min(here, key=len) if here else None
         cross = None
         for d, n in zip(dist, idx, strict=True):
@@ -184,7 +184,7 @@ def build(graph: RoadGraph, rows: list[dict[str, str]], blocks: dict | None = No
     street_nodes: dict[str, set[int]] = defaultdict(set)
     display: dict[str, str] = {}
     pts = np.array([[float(r["from_lat"]), float(r["from_lon"])] for r in rows] + [[float(r["to_lat"]), float(r["to_lon"])] for r in rows])
-    _, nodes = graph._tree.query(graph._project(pts[:, 0], pts[:, 1]))
+    _, nodes = graph.nearest(pts[:, 0], pts[:, 1])
     n = len(rows)
     for i, r in enumerate(rows):
         if not r["name"]:
@@ -214,10 +214,10 @@ def default_geocoder() -> Geocoder:
     global _default
     with _lock:
         if _default is None:
-            from openpsap.routing.graph import default_graph
+            from openpsap.routing.graph import default_graph, read_segments
 
             data = files("openpsap.data")
-            rows = list(csv.DictReader(io.StringIO(gzip.decompress(data.joinpath("sf_drive_edges.csv.gz").read_bytes()).decode())))
+            rows = read_segments()
             blocks = {
                 (int(r["block"]), r["street"]): (float(r["lat"]), float(r["lon"]))
                 for r in csv.DictReader(io.StringIO(data.joinpath("sf_blocks.csv").read_text(encoding="utf-8")))

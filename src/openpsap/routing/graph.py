@@ -53,7 +53,7 @@ class RoadGraph:
         self.road_class: sparse.csr_matrix | None = None  # set by from_rows
         self.road_class_names: list[str] = []
         self._lat0 = float(np.mean(lat))
-        self._tree = cKDTree(self._project(lat, lon))
+        self._tree = cKDTree(self.project(lat, lon))
 
     @property
     def node_count(self) -> int:
@@ -63,7 +63,7 @@ class RoadGraph:
     def edge_count(self) -> int:
         return int(self.seconds.nnz)
 
-    def _project(self, lat: np.ndarray | float, lon: np.ndarray | float) -> np.ndarray:
+    def project(self, lat: np.ndarray | float, lon: np.ndarray | float) -> np.ndarray:
         """Local equirectangular metres: accurate to well under 1% across a city."""
         x = np.radians(lon) * EARTH_RADIUS_M * math.cos(math.radians(self._lat0))
         y = np.radians(lat) * EARTH_RADIUS_M
@@ -73,7 +73,7 @@ class RoadGraph:
         """The nearest road node; refuses points farther than max_snap_m from the network."""
         if not (-90 <= lat <= 90 and -180 <= lon <= 180) or math.isnan(lat) or math.isnan(lon):
             raise InvalidInput(f"({lat}, {lon}) is not a valid latitude/longitude", field="location")
-        distance, node = self._tree.query(self._project(lat, lon)[0])
+        distance, node = self.nearest(lat, lon)
         if distance > self.max_snap_m:
             raise InvalidInput(
                 f"({lat:.5f}, {lon:.5f}) is {distance / 1000:.1f} km from the nearest road of this map; "
@@ -82,6 +82,11 @@ class RoadGraph:
                 distance_m=round(float(distance)),
             )
         return Snap(int(node), float(distance))
+
+    def nearest(self, lat: np.ndarray | float, lon: np.ndarray | float, k: int = 1) -> tuple[np.ndarray, np.ndarray]:
+        """(distances in metres, node ids) of the k nearest nodes to each point; no off-map check."""
+        points = self.project(lat, lon)
+        return self._tree.query(points[0] if np.ndim(lat) == 0 else points, k=k)
 
     @classmethod
     def from_rows(cls, rows: list[dict[str, str]], speeds: RoadSpeeds | None = None, **kwargs: float) -> RoadGraph:
@@ -131,14 +136,21 @@ class RoadGraph:
     @classmethod
     def load(cls, path: Path | None = None, speeds: RoadSpeeds | None = None, **kwargs: float) -> RoadGraph:
         """Load a (gzipped) segment CSV; default the shipped San Francisco network."""
-        if path is None:
-            raw = files("openpsap.data").joinpath("sf_drive_edges.csv.gz").read_bytes()
-        else:
-            raw = Path(path).read_bytes()
-        if raw[:2] == b"\x1f\x8b":
-            raw = gzip.decompress(raw)
-        rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8"))))
-        return cls.from_rows(rows, speeds, **kwargs)
+        return cls.from_rows(read_segments(path), speeds, **kwargs)
+
+
+def read_segments(path: Path | None = None) -> list[dict[str, str]]:
+    """The rows of a (gzipped) segment CSV; default the shipped San Francisco network."""
+    raw = files("openpsap.data").joinpath("sf_drive_edges.csv.gz").read_bytes() if path is None else Path(path).read_bytes()
+    if raw[:2] == b"\x1f\x8b":
+        raw = gzip.decompress(raw)
+    return list(csv.DictReader(io.StringIO(raw.decode("utf-8"))))
+
+
+def edge_values(matrix: sparse.spmatrix) -> dict[tuple[int, int], float]:
+    """{(from node, to node): value} of a graph matrix, for walking paths edge by edge."""
+    coo = matrix.tocoo()
+    return dict(zip(zip(coo.row.tolist(), coo.col.tolist(), strict=True), coo.data.tolist(), strict=True))
 
 
 def _fastest_per_pair(src: list[int], dst: list[int], seconds: list[float]) -> np.ndarray:

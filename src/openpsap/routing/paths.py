@@ -19,3 +19,17 @@ def seconds_from(graph: RoadGraph, source: int) -> np.ndarray:
 
 def eta_seconds(graph: RoadGraph, source: int, target: int) -> float:
     return float(seconds_from(graph, source)[target])
+
+
+def edges_towards(pred: np.ndarray, node: int, root: int, *, reversed_tree: bool) -> list[tuple[int, int]]:
+    """The (from, to) edges of the path in a Dijkstra predecessor tree rooted at `root`, between `node`
+    and `root`, in driving direction. reversed_tree: the search ran on the reversed graph (so the
+    path drives from `node` to `root`); otherwise it drives from `root` to `node`."""
+    edges = []
+    while node != root and node >= 0 and len(edges) < 100_000:
+        nxt = int(pred[node])
+        if nxt < 0:
+            break
+        edges.append((node, nxt) if reversed_tree else (nxt, node))
+        node = nxt
+    return edges
