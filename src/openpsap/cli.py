@@ -16,6 +16,7 @@ from rich.table import Table
 from openpsap import __version__
 from openpsap.auth.roles import Role
 from openpsap.config import DEFAULT_DATA_DIR, Settings
+from openpsap.triage.cli import triage_app
 
 app = typer.Typer(
     help="openpsap: open-source 911 call handling, triage and computer-aided dispatch.\n\n"
@@ -29,6 +30,7 @@ db_app = typer.Typer(help="Database schema and event-log maintenance.", no_args_
 users_app = typer.Typer(help="User accounts and roles.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
+app.add_typer(triage_app, name="triage")
 console = Console()
 
 DatabaseUrl = Annotated[
@@ -256,28 +258,6 @@ def recommend(
         for note in slot.skipped:
             table.add_row("", "", "", "", f"[dim]{note}[/dim]")
     console.print(table)
-
-
-@app.command("triage")
-def triage_command(
-    text: Annotated[str, typer.Argument(help="What the caller said, e.g. \"my mommy won't wake up\".")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a summary.")] = False,
-) -> None:
-    """Suggest urgency, incident type, flags and next questions for what a caller said (rules layer)."""
-    import json
-
-    from openpsap.triage import triage
-
-    result = triage(text)
-    if as_json:
-        print(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
-        return
-    flags = ", ".join(f.upper().replace("_", " ") for f in result.flags) or "none"
-    console.print(f"[bold]{result.urgency}[/bold]  {result.incident_type}  {result.priority}  response: {result.response}")
-    console.print(f"flags: {flags}")
-    console.print("ask next: " + " | ".join(result.questions[:3]))
-    for e in result.evidence:
-        console.print(f"  [dim]{e['cue']}: '{e['matched']}' -> {e['effect']}[/dim]")
 
 
 @app.command()

@@ -1,25 +1,30 @@
 """Call triage: from what the caller says to urgency, incident type, response, flags and questions.
 
-triage(text, context=None) -> TriageResult. Safe before clever: the rules layer may round a call
-up, never down; a life-threat cue forces High whoever the caller is; flags such as non_emergency or
-prank never lower what a threat cue demands; coded distress is High police. (The learned layer of
-issue 3 is not built yet: model_version says 'rules-...'.) PURE: no web, no database.
+triage(text, context=None) -> TriageResult; triage_many(texts) does a batch in one pass. Two layers:
+- protocol rules (rules.py, data/triage_rules.yaml): negation-aware cues that set a FLOOR. A life-threat or
+  coded-distress cue forces High whoever the caller is; no flag (non_emergency, prank) lowers it.
+- the learned layer (model.py): sentence embedding + linear heads; it may raise urgency above the floor, add
+  flags and disciplines, and suggest Low only when it is confident and no cue demands more.
+Safe before clever: the result never goes below what a cue demands. If the model files are missing, triage
+runs on the rules alone and says so in `notes`. No web, no database.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from openpsap.incidents.priority import PriorityScale
+from openpsap.triage.features import FLAG_NAMES as FLAGS
+from openpsap.triage.features import rule_features
+from openpsap.triage.model import LearnedTriage, Prediction, decide
 from openpsap.triage.normalise import looks_non_english, normalise
-from openpsap.triage.rules import URGENCY_RANK, Rules, default_rules
+from openpsap.triage.rules import URGENCY_RANK, Hit, Rules, default_rules
 
-FLAGS = ("child_caller", "non_emergency", "lonely_or_isolated", "silent_or_accidental", "mental_health_crisis",
-         "prank_suspected", "coded_distress", "non_english")
 PRIORITY_FOR_URGENCY = {"High": "P1", "Medium": "P3", "Low": "P5"}
 MAX_TEXT = 20_000
+Learned = LearnedTriage | None | Literal["default"]
 
 
 @dataclass
@@ -36,15 +41,33 @@ class TriageResult:
     evidence: list[dict[str, str]]
     model_version: str
     notes: list[str] = field(default_factory=list)
+    probabilities: dict[str, float] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
 
-def triage(text: str, context: dict[str, Any] | None = None, *, rules: Rules | None = None,
-           scale: PriorityScale | None = None) -> TriageResult:
-    rules = rules or default_rules()
-    scale = scale or PriorityScale()
+@dataclass
+class Findings:
+    """What the rules layer read in one text."""
+
+    hits: list[Hit]
+    flags: set[str]
+    evidence: list[dict[str, str]]
+    notes: list[str]
+    n_words: int
+
+    @property
+    def floor(self) -> str | None:
+        if any(h.cue.life_threat or h.cue.coded for h in self.hits):
+            return "High"
+        return max((h.cue.urgency for h in self.hits), key=URGENCY_RANK.get, default=None)
+
+    def features(self):
+        return rule_features(self.hits, self.flags, self.n_words)
+
+
+def read_rules(text: str, rules: Rules) -> Findings:
     notes = []
     if len(text) > MAX_TEXT:
         notes.append(f"only the last {MAX_TEXT} characters were read")
@@ -52,7 +75,6 @@ def triage(text: str, context: dict[str, Any] | None = None, *, rules: Rules | N
     clean = normalise(text.replace("\x00", " "))
     hits = rules.hits(clean)
     evidence = [{"cue": h.cue.name, "matched": h.matched, "effect": f"urgency {h.cue.urgency}"} for h in hits]
-
     flags: set[str] = {f for h in hits for f in h.cue.flags}
     child = rules.child_evidence(clean)
     if child:
@@ -61,38 +83,95 @@ def triage(text: str, context: dict[str, Any] | None = None, *, rules: Rules | N
     if looks_non_english(text):
         flags.add("non_english")
         evidence.append({"cue": "non_english", "matched": text[:40], "effect": "get an interpreter; do not read as English"})
-    threat = [h for h in hits if h.cue.life_threat or h.cue.coded]
-    emergency = [h for h in hits if h.cue.urgency != "Low"]
-    if emergency:
-        flags.discard("non_emergency")  # a caller who is lonely AND reports a fire is not a non-emergency
+    return Findings(hits, flags, evidence, notes, len(clean.split()))
 
-    # urgency: the highest any cue demands; unknown (no cue) is Medium, never Low
-    urgency = max((h.cue.urgency for h in hits), key=URGENCY_RANK.get, default="Medium")
-    if threat:
-        urgency = "High"  # safety rule: whoever the caller is, whatever the flags
+
+def triage(text: str, context: dict[str, Any] | None = None, *, rules: Rules | None = None,
+           scale: PriorityScale | None = None, learned: Learned = "default") -> TriageResult:
+    return triage_many([text], [context], rules=rules, scale=scale, learned=learned)[0]
+
+
+def triage_many(texts: list[str], contexts: list[dict[str, Any] | None] | None = None, *, rules: Rules | None = None,
+                scale: PriorityScale | None = None, learned: Learned = "default") -> list[TriageResult]:
+    rules = rules or default_rules()
+    scale = scale or PriorityScale()
+    contexts = contexts or [None] * len(texts)
+    model, unavailable = _model(learned)
+    found = [read_rules(t, rules) for t in texts]
+    predictions: list[Prediction | None] = [None] * len(texts)
+    if model is not None:
+        import numpy as np
+
+        embeddings = model.encoder.embed_many([t[-MAX_TEXT:].replace("\x00", " ") for t in texts])
+        predictions = model.predict(embeddings, np.stack([f.features() for f in found]))
+    version = rules.version + (f"+{model.version}" if model is not None else "")
+    return [_combine(f, p, c, rules, scale, model, version, unavailable)
+            for f, p, c in zip(found, predictions, contexts)]
+
+
+_default: tuple[LearnedTriage | None, str | None] | None = None
+
+
+def _model(learned: Learned) -> tuple[LearnedTriage | None, str | None]:
+    global _default
+    if learned != "default":
+        return learned, None
+    if _default is None:
+        from openpsap.triage.embedding import EmbeddingUnavailable
+        from openpsap.triage.model import ModelMismatch, default_model
+
+        try:
+            _default = (default_model(), None)
+        except (EmbeddingUnavailable, ModelMismatch, FileNotFoundError) as exc:
+            _default = (None, f"learned layer unavailable, rules only: {exc}")
+    return _default
+
+
+def _combine(f: Findings, p: Prediction | None, context: dict[str, Any] | None, rules: Rules,
+             scale: PriorityScale, model: LearnedTriage | None, version: str, unavailable: str | None) -> TriageResult:
+    flags, evidence, notes = set(f.flags), list(f.evidence), list(f.notes)
+    disciplines = {d for h in f.hits for d in h.cue.disciplines}
+    if unavailable:
+        notes.append(unavailable)
+    if p is not None and model is not None:
+        urgency = decide(p.urgency["High"], p.urgency["Low"], f.floor, model.thresholds)
+        shown = " ".join(f"P({k})={v:.2f}" for k, v in p.urgency.items())
+        like = "; ".join(f"{n['id']} ({n['urgency']}) '{n['text']}'" for n in p.neighbours)
+        evidence.append({"cue": "learned", "matched": f"similar to {like}" if like else "",
+                         "effect": f"{shown} -> {urgency}" + (f" (rules floor {f.floor})" if f.floor else "")})
+        for flag, prob in p.flags.items():
+            if prob >= model.thresholds.flags.get(flag, 0.5) and flag not in flags:
+                flags.add(flag)
+                evidence.append({"cue": f"learned:{flag}", "matched": "", "effect": f"P={prob:.2f}"})
+        disciplines |= {d for d, prob in p.disciplines.items() if prob >= model.thresholds.disciplines}
+    else:
+        urgency = f.floor or "Medium"  # unknown (no cue) is Medium, never Low
+    if "coded_distress" in flags:
+        urgency, disciplines = "High", disciplines | {"police"}  # safety rule: whoever adds the flag
     if "non_english" in flags and urgency == "Low":
         urgency = "Medium"  # we may not have understood: round up
     if (context or {}).get("repeat_silent_calls", 0) >= 2 and "silent_or_accidental" in flags:
         urgency = max(urgency, "Medium", key=URGENCY_RANK.get)
         notes.append("repeated silent calls from this number: treat as possible distress")
+    if f.floor in ("High", "Medium") or "coded_distress" in flags or (p is not None and p.urgency["High"] >= 0.5):
+        # a caller who is lonely AND reports a fire is not a non-emergency; the flag may stand beside a High
+        # that only the model's caution set (it says: probably nothing, but we round up)
+        flags.discard("non_emergency")
 
     scores: dict[str, float] = defaultdict(float)
-    for h in hits:
+    for h in f.hits:
         for code, weight in h.cue.types:
             scores[code] += weight * (2.0 if h.cue.life_threat or h.cue.coded else 1.0)
     if not scores:
-        scores["CITASST" if urgency != "Low" else "NONEMERG"] = 0.5
+        fallback = "NONEMERG" if urgency == "Low" else "911OPN" if "silent_or_accidental" in flags else "TROUBLE"
+        scores[fallback] = 0.5
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
     total = sum(scores.values())
     incident_type = ranked[0][0]
 
-    disciplines = sorted({d for h in hits for d in h.cue.disciplines})
-    if any(h.cue.coded for h in hits) and "police" not in disciplines:
-        disciplines.append("police")
-    if urgency == "Low" and not emergency:
-        disciplines = []
     response = _response(urgency, flags)
-    questions = _questions(rules, incident_type, flags, urgency)
+    if urgency == "Low":
+        disciplines = {"police"} if response == "welfare_check" else set()
     priority = PRIORITY_FOR_URGENCY[urgency]
     if priority not in scale.levels:
         priority = list(scale.levels)[0 if urgency == "High" else -1]
@@ -102,13 +181,14 @@ def triage(text: str, context: dict[str, Any] | None = None, *, rules: Rules | N
         alternatives=[{"code": c, "score": round(s / total, 3)} for c, s in ranked[:5]],
         priority=priority,
         eido_priority=scale.eido(priority),
-        disciplines=disciplines,
+        disciplines=sorted(disciplines),
         response=response,
-        flags=[f for f in FLAGS if f in flags],
-        questions=questions,
+        flags=[x for x in FLAGS if x in flags],
+        questions=_questions(rules, incident_type, flags, urgency),
         evidence=evidence,
-        model_version=rules.version,
+        model_version=version,
         notes=notes,
+        probabilities={k: round(v, 3) for k, v in p.urgency.items()} if p is not None else {},
     )
 
 
@@ -130,3 +210,6 @@ def _questions(rules: Rules, incident_type: str, flags: set[str], urgency: str) 
     if "child_caller" in flags:
         return list(rules.questions["child_emergency" if urgency == "High" else "child"])
     return list(rules.questions.get(incident_type, rules.questions["default"]))
+
+
+__all__ = ["FLAGS", "Findings", "TriageResult", "read_rules", "triage", "triage_many"]
