@@ -68,7 +68,7 @@ def triage_text(
 def triage_batch(
     source: Annotated[Path, typer.Argument(help="JSONL file: one object per line with `id` and `text`; `-` for stdin.")],
     chunk: Annotated[int, typer.Option(help="Texts triaged together (throughput vs memory).", min=1, max=1024)] = 64,
-    threads: Annotated[int, typer.Option(help="ONNX threads for the embeddings (2 uses both cores).", min=1, max=16)] = 1,
+    threads: Annotated[int, typer.Option(help="Chunks embedded side by side (one core each).", min=1, max=16)] = 2,
 ) -> None:
     """Triage many texts: reads JSONL lines {"id", "text"}, writes one JSON result per line (with `id`) to stdout,
     in input order.

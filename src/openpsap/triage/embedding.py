@@ -25,6 +25,7 @@ import re
 import sys
 import tempfile
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from threading import Lock
@@ -136,7 +137,7 @@ class SentenceEncoder:
             f"the derived embedding model {model} differs from the pinned one (other onnxruntime/onnx versions?): "
             "triage still runs, but its measured figures may not hold; delete the file to rebuild it"]
         options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = threads
+        options.intra_op_num_threads = 1  # chunks are small: run several at once instead (threads)
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
         self._session = onnxruntime.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
@@ -146,6 +147,7 @@ class SentenceEncoder:
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_size = cache_size
         self._lock = Lock()
+        self._pool = ThreadPoolExecutor(threads, thread_name_prefix="embed") if threads > 1 else None
         self.version = f"{MODEL_ID}@{MODEL_SHA256[:8]}/qdyn@{self.derived_sha256[:8]}"
 
     def embed(self, text: str) -> np.ndarray:
@@ -180,12 +182,15 @@ class SentenceEncoder:
     def _embed_chunks(self, pieces: list[str]) -> np.ndarray:
         """One chunk per run: with dynamic int8 activations a batch would share one quantisation scale, and a
         chunk's vector would then depend on its neighbours in the batch. Alone, it is reproducible (and on
-        this model no slower: no padding)."""
-        out = np.zeros((len(pieces), DIM), dtype=np.float32)
-        for i, encoded in enumerate(self._tokenizer.encode_batch(pieces) if pieces else []):
-            ids = np.array([encoded.ids], dtype=np.int64)
-            (hidden,) = self._session.run(None, {"input_ids": ids, "attention_mask": np.ones_like(ids),
-                                                 "token_type_ids": np.zeros_like(ids)})
-            pooled = hidden[0].mean(axis=0)
-            out[i] = pooled / max(float(np.linalg.norm(pooled)), 1e-9)
-        return out
+        this model no slower: no padding). With threads > 1, chunks run side by side (onnxruntime releases
+        the GIL)."""
+        encoded = self._tokenizer.encode_batch(pieces) if pieces else []
+        rows = self._pool.map(self._embed_one, encoded) if self._pool and len(encoded) > 1 else map(self._embed_one, encoded)
+        return np.array(list(rows), dtype=np.float32).reshape(len(pieces), DIM)
+
+    def _embed_one(self, encoded) -> np.ndarray:  # noqa: ANN001
+        ids = np.array([encoded.ids], dtype=np.int64)
+        (hidden,) = self._session.run(None, {"input_ids": ids, "attention_mask": np.ones_like(ids),
+                                             "token_type_ids": np.zeros_like(ids)})
+        pooled = hidden[0].mean(axis=0)
+        return pooled / max(float(np.linalg.norm(pooled)), 1e-9)

@@ -39,9 +39,13 @@ class Rules:
     child_cues: tuple[re.Pattern[str], ...]
     questions: dict[str, tuple[str, ...]]
     version: str
+    ignore: tuple[re.Pattern[str], ...] = ()
 
     def hits(self, text: str) -> list[Hit]:
-        """Every cue that matches `text` (normalised), minus negated ones ('nobody was shot')."""
+        """Every cue that matches `text` (normalised), minus negated ones ('nobody was shot'), after the
+        call-taker's stock phrases are blanked ('police, fire or ambulance?' is not a fire)."""
+        for pattern in self.ignore:
+            text = pattern.sub(" ", text)
         found = []
         for cue in self.cues:
             for pattern in cue.patterns:
@@ -79,7 +83,8 @@ def parse(text: str) -> Rules:
         )
     questions = {k: tuple(v) for k, v in doc["questions"].items()}
     version = "rules-" + hashlib.sha256(text.encode()).hexdigest()[:12]
-    return Rules(tuple(cues), tuple(re.compile(p) for p in doc.get("child_cues", [])), questions, version)
+    return Rules(tuple(cues), tuple(re.compile(p) for p in doc.get("child_cues", [])), questions, version,
+                 tuple(re.compile(p) for p in doc.get("ignore", [])))
 
 
 @cache
