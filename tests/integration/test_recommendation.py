@@ -94,6 +94,10 @@ def test_triage_over_the_api(api: Api) -> None:
     assert api.post("call_taker", "/triage", {"text": "x" * 100_001}).status_code in (413, 422)
     assert api.post("call_taker", "/triage", {"txt": "hello"}).status_code == 422
     assert api.post("outreach", "/triage", {"text": "hello"}).status_code == 403
+    ctx = api.post("call_taker", "/triage", {"text": "[silence]", "context": {"repeat_silent_calls": 3}})
+    assert ctx.status_code == 200 and ctx.json()["urgency"] == "Medium"
+    for bad in ({"repeat_silent_calls": "many"}, {"local_hour": 25}, {"who": "knows"}):
+        assert api.post("call_taker", "/triage", {"text": "hi", "context": bad}).status_code == 422
 
 
 def test_triage_suggestions_and_decisions_are_events_on_the_call(api: Api) -> None:

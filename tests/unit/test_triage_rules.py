@@ -96,3 +96,10 @@ def test_any_text_gives_a_complete_result(text: str) -> None:
 def test_a_megabyte_of_text_is_read_and_cut_with_a_note() -> None:
     r = triage("blah " * 200_000 + " he is not breathing")
     assert r.urgency == "High" and r.notes
+
+
+def test_caller_context_adds_history_and_night_notes_and_ignores_junk() -> None:
+    r = triage("hi I'm six and I want a friend", {"prior_calls_90d": 3, "local_hour": 23})
+    assert any("3 earlier call(s)" in n for n in r.notes) and any("at night" in n for n in r.notes)
+    junk = triage("[silence]", {"repeat_silent_calls": "lots", "prior_calls_90d": True, "local_hour": [1]})
+    assert not any("earlier call" in n or "repeated silent" in n for n in junk.notes)

@@ -1,6 +1,7 @@
 """Call triage: from what the caller says to urgency, incident type, response, flags and questions.
 
-triage(text, context=None) -> TriageResult; triage_many(texts) does a batch in one pass. Two layers:
+triage(text, context=None) -> TriageResult; triage_many(texts) does a batch in one pass. `context` may
+carry `repeat_silent_calls`, `prior_calls_90d` (the caller's history) and `local_hour`. Two layers:
 - protocol rules (rules.py, data/triage_rules.yaml): negation-aware cues that set a FLOOR. A life-threat or
   coded-distress cue forces High whoever the caller is; no flag (non_emergency, prank) lowers it.
 - the learned layer (model.py): sentence embedding + linear heads; it may raise urgency above the floor, add
@@ -150,9 +151,15 @@ def _combine(f: Findings, p: Prediction | None, context: dict[str, Any] | None, 
         urgency, disciplines = "High", disciplines | {"police"}  # safety rule: whoever adds the flag
     if "non_english" in flags and urgency == "Low":
         urgency = "Medium"  # we may not have understood: round up
-    if (context or {}).get("repeat_silent_calls", 0) >= 2 and "silent_or_accidental" in flags:
+    context = context or {}
+    if _count(context, "repeat_silent_calls") >= 2 and "silent_or_accidental" in flags:
         urgency = max(urgency, "Medium", key=URGENCY_RANK.get)
         notes.append("repeated silent calls from this number: treat as possible distress")
+    if (prior := _count(context, "prior_calls_90d")) >= 1:
+        notes.append(f"{prior} earlier call(s) from this number in 90 days: check the caller history and care plan")
+    hour = _count(context, "local_hour", default=-1)
+    if "child_caller" in flags and (hour >= 21 or 0 <= hour < 6):
+        notes.append("a child calling at night: make sure a grown-up is there")
     if f.floor in ("High", "Medium") or "coded_distress" in flags or (p is not None and p.urgency["High"] >= 0.5):
         # a caller who is lonely AND reports a fire is not a non-emergency; the flag may stand beside a High
         # that only the model's caution set (it says: probably nothing, but we round up)
@@ -190,6 +197,12 @@ def _combine(f: Findings, p: Prediction | None, context: dict[str, Any] | None, 
         notes=notes,
         probabilities={k: round(v, 3) for k, v in p.urgency.items()} if p is not None else {},
     )
+
+
+def _count(context: dict[str, Any], key: str, default: int = 0) -> int:
+    """A whole number from the caller context, or `default` for anything else (context comes from outside)."""
+    value = context.get(key, default)
+    return value if isinstance(value, int) and not isinstance(value, bool) else default
 
 
 def _response(urgency: str, flags: set[str]) -> str:

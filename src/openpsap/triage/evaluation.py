@@ -2,8 +2,9 @@
 
 `evaluate` scores what `triage_many` suggests against the labels. `cross_validate` splits the file into k
 stratified folds; for each, a model is trained on the scenario corpus plus the other folds (weighted, as a
-centre would retrain on its own calls), its thresholds chosen on those folds only, and the held-out fold
-scored. Nothing of the evaluated file is kept or shipped.
+centre would retrain on its own calls), its thresholds chosen on those folds only (the L2 strength is the
+shipped model's, chosen on the corpus alone), and the held-out fold scored. Nothing of the evaluated file is
+kept or shipped.
 """
 
 from __future__ import annotations
@@ -90,17 +91,19 @@ def cross_validate(records: list[Labelled], corpus: list[Labelled], *, k: int = 
     from sklearn.model_selection import StratifiedKFold
 
     from openpsap.triage.embedding import SentenceEncoder
+    from openpsap.triage.model import default_model
     from openpsap.triage.rules import default_rules
     from openpsap.triage.training import concat, featurise, fit
 
     rules = rules or default_rules()
     encoder = SentenceEncoder(threads=2)
+    c = default_model().meta["C"]  # the L2 strength chosen on the corpus alone: nothing of FILE decides it
     base = featurise(corpus, rules, encoder, calibrate=False)
     own = featurise(records, rules, encoder, weight=weight, quotable=False)
     y = np.array([r.urgency for r in records])
     results: list[TriageResult | None] = [None] * len(records)
     for train, test in StratifiedKFold(n_splits=k, shuffle=True, random_state=seed).split(y, y):
-        model = fit(concat(base, own.subset(train)), encoder, seed=seed)
+        model = fit(concat(base, own.subset(train)), encoder, seed=seed, c=c)
         for i, res in zip(test, triage_many([records[i].text for i in test], rules=rules, learned=model)):
             results[i] = res
         if progress:

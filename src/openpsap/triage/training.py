@@ -65,22 +65,32 @@ def concat(*parts: TrainingSet) -> TrainingSet:
 
 
 def fit(data: TrainingSet, encoder: SentenceEncoder, *, high_recall: float = 0.95, low_precision: float = 0.9,
-        seed: int = 0) -> LearnedTriage:
+        seed: int = 0, c: float | None = None) -> LearnedTriage:
+    """`c`: the L2 strength to use; None chooses it by cross-validated log-loss over CS."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1):  # small problems: BLAS threads only fight each other (4x slower on 2 cores)
+        return _fit(data, encoder, high_recall, low_precision, seed, c)
+
+
+def _fit(data: TrainingSet, encoder: SentenceEncoder, high_recall: float, low_precision: float, seed: int,
+         c: float | None) -> LearnedTriage:
     from sklearn.linear_model import LogisticRegressionCV
     from sklearn.model_selection import StratifiedKFold
 
     y = np.array([r.urgency for r in data.records])
     folds = StratifiedKFold(n_splits=min(FOLDS, _min_class(y)), shuffle=True, random_state=seed)
     mean, scale = _standardiser(data.x)
-    search = LogisticRegressionCV(Cs=list(CS), cv=folds, scoring="neg_log_loss", max_iter=5000, l1_ratios=(0,),
-                                  use_legacy_attributes=False).fit((data.x - mean) / scale, y, sample_weight=data.weights)
-    c = float(np.ravel(search.C_)[0])
+    if c is None:
+        search = LogisticRegressionCV(Cs=list(CS), cv=folds, scoring="neg_log_loss", max_iter=5000, l1_ratios=(0,),
+                                      use_legacy_attributes=False)
+        c = float(np.ravel(search.fit((data.x - mean) / scale, y, sample_weight=data.weights).C_)[0])
     oof_u = np.zeros((len(y), 3))
     oof_f = np.zeros((len(y), len(FLAG_NAMES)))
     for train, test in folds.split(data.x, y):
         part = data.subset(train)
         m, s = _standardiser(part.x)
-        heads = _fit_heads((part.x - m) / s, part, c)
+        heads = _fit_heads((part.x - m) / s, part, c, disciplines=False)
         xt = (data.x[test] - m) / s
         oof_u[test] = heads[0].probabilities(xt)
         oof_f[test] = heads[1].probabilities(xt)
@@ -115,7 +125,7 @@ def _standardiser(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return x.mean(axis=0), np.maximum(x.std(axis=0), 1e-6)
 
 
-def _fit_heads(x: np.ndarray, data: TrainingSet, c: float) -> tuple[Head, Head, Head]:
+def _fit_heads(x: np.ndarray, data: TrainingSet, c: float, disciplines: bool = True) -> tuple[Head, Head, Head | None]:
     from sklearn.linear_model import LogisticRegression
 
     y = np.array([r.urgency for r in data.records])
@@ -123,9 +133,10 @@ def _fit_heads(x: np.ndarray, data: TrainingSet, c: float) -> tuple[Head, Head, 
     order = [list(model.classes_).index(c) for c in URGENCIES]
     urgency = Head(URGENCIES, model.coef_[order], model.intercept_[order], softmax=True)
     flags = _binary_heads(x, data, c, FLAG_NAMES, lambda r, f: (f in r.labelled_flags, f in (r.flags or ())))
-    disciplines = _binary_heads(x, data, c, DISCIPLINES,
-                                lambda r, d: (r.disciplines is not None, d in (r.disciplines or ())))
-    return urgency, flags, disciplines
+    if not disciplines:  # out-of-fold rounds only need urgency and flags
+        return urgency, flags, None
+    return urgency, flags, _binary_heads(x, data, c, DISCIPLINES,
+                                         lambda r, d: (r.disciplines is not None, d in (r.disciplines or ())))
 
 
 def _binary_heads(x, data, c, names, label) -> Head:  # noqa: ANN001
