@@ -2,6 +2,7 @@
 
 from openpsap.auth.models import ApiToken, Credential, User
 from openpsap.calls.models import Call
+from openpsap.care.models import PublicSummary
 from openpsap.db import Base
 from openpsap.eventlog.models import EventRecord
 from openpsap.idempotency import IdempotencyRecord
@@ -11,5 +12,5 @@ from openpsap.units.models import Assignment, Unit
 
 __all__ = [
     "Agency", "ApiToken", "Assignment", "Base", "Call", "Counter", "Credential", "EventRecord",
-    "IdempotencyRecord", "Incident", "Note", "Station", "Unit", "User",
+    "IdempotencyRecord", "Incident", "Note", "PublicSummary", "Station", "Unit", "User",
 ]

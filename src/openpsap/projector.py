@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from openpsap.auth.models import User
 from openpsap.calls.enums import CallStatus
 from openpsap.calls.models import Call
+from openpsap.care.models import PublicSummary
 from openpsap.clock import parse_iso
 from openpsap.incidents.enums import IncidentStatus
 from openpsap.incidents.models import Counter, Incident, Note
@@ -38,7 +39,7 @@ class Event:
 Handler = Callable[[Session, Event], None]
 HANDLERS: dict[str, Handler] = {}
 # state tables rebuilt from the log, children first (for deleting)
-PROJECTED_TABLES = ["assignments", "notes", "calls", "units", "incidents", "counters", "stations", "agencies", "users"]
+PROJECTED_TABLES = ["public_summaries", "assignments", "notes", "calls", "units", "incidents", "counters", "stations", "agencies", "users"]
 
 
 def handles(kind: str) -> Callable[[Handler], Handler]:
@@ -234,6 +235,23 @@ def _incident_reopened(db: Session, e: Event) -> None:
     inc = _get(db, Incident, e.data["id"])
     inc.status, inc.disposition, inc.outcome, inc.closed_at = IncidentStatus.ReOpened, None, None, None
     inc.updated_at = e.occurred_at
+
+
+@handles("public-summary-approved")
+def _public_summary_approved(db: Session, e: Event) -> None:
+    d = e.data
+    summary = db.get(PublicSummary, d["incident_id"])
+    if summary is None:
+        summary = PublicSummary(incident_id=d["incident_id"])
+        db.add(summary)
+    summary.text, summary.removed, summary.approved_by, summary.approved_at = d["text"], d["removed"], e.actor, e.occurred_at
+
+
+@handles("public-summary-withdrawn")
+def _public_summary_withdrawn(db: Session, e: Event) -> None:
+    summary = db.get(PublicSummary, e.data["incident_id"])
+    if summary is not None:
+        db.delete(summary)
 
 
 def _set_unit_status(unit: Unit, status: UnitStatus, at: datetime) -> None:

@@ -160,6 +160,8 @@ SAMPLE_BODIES: dict[str, Callable[[dict[str, str]], Any]] = {
     "PUT /api/v1/units/{unit_id}/position": lambda ids: {"lat": 37.7749, "lon": -122.4194},
     "POST /api/v1/stations": lambda ids: {"id": "FS99", "name": "Station 99", "agency_id": "FD", "lat": 37.75, "lon": -122.45},
     "POST /api/v1/agencies": lambda ids: {"id": "EMS", "name": "Ambulance Service", "discipline": "ems"},
+    "POST /api/v1/public-summary/preview": lambda ids: {"draft": "A boy, Sam, 6, called 911 because he was lonely."},
+    "POST /api/v1/incidents/{incident_id}/public-summary": lambda ids: {"draft": "Officers visited a lonely child."},
 }
 
 

@@ -30,6 +30,8 @@ EVENT_KINDS: dict[str, str] = {
     "incident-closed": "Incident closed: id, disposition, outcome.",
     "incident-cancelled": "Incident cancelled before completion: id, reason.",
     "incident-reopened": "A closed or cancelled incident was reopened: id, reason.",
+    "public-summary-approved": "A public-information officer approved the public summary of an incident: incident_id, text (redacted on the server), removed {kind: count}.",
+    "public-summary-withdrawn": "The public summary of an incident was withdrawn: incident_id.",
     # units
     "unit-dispatched": "A unit was assigned to an incident: unit_id, incident_id, assignment_id.",
     "unit-status-changed": "A unit's status moved: unit_id, from, to, incident_id.",

@@ -1,0 +1,20 @@
+"""What the public may read of an incident: the summary a public-information officer approved (redacted)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from openpsap.db import Base, UTCDateTime
+
+
+class PublicSummary(Base):
+    __tablename__ = "public_summaries"
+
+    incident_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    removed: Mapped[dict[str, int]] = mapped_column(JSON)
+    approved_by: Mapped[str] = mapped_column(String(64))
+    approved_at: Mapped[datetime] = mapped_column(UTCDateTime)
