@@ -34,6 +34,9 @@ class Settings(BaseSettings):
         default_factory=dict,
         description='Response speeds per OSM road class overriding the defaults of routing/speeds.py; JSON, e.g. {"residential": 25, "primary": 40}.',
     )
+    repeat_caller_calls: int = Field(default=5, ge=2, le=1000,
+                                     description="A number with this many calls within repeat_caller_days is a repeat caller (care-plan review).")
+    repeat_caller_days: int = Field(default=30, ge=1, le=365, description="The window of the repeat-caller rule, in days.")
     stream_poll_seconds: float = Field(
         default=0.5,
         description="How often a live stream looks for events written by other server processes.",

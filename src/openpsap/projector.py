@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from openpsap.auth.models import User
 from openpsap.calls.enums import CallStatus
 from openpsap.calls.models import Call
-from openpsap.care.models import PublicSummary
+from openpsap.care.models import CarePlan, PublicSummary
 from openpsap.clock import parse_iso
 from openpsap.incidents.enums import IncidentStatus
 from openpsap.incidents.models import Counter, Incident, Note
@@ -39,7 +39,7 @@ class Event:
 Handler = Callable[[Session, Event], None]
 HANDLERS: dict[str, Handler] = {}
 # state tables rebuilt from the log, children first (for deleting)
-PROJECTED_TABLES = ["public_summaries", "assignments", "notes", "calls", "units", "incidents", "counters", "stations", "agencies", "users"]
+PROJECTED_TABLES = ["care_plans", "public_summaries", "assignments", "notes", "calls", "units", "incidents", "counters", "stations", "agencies", "users"]
 
 
 def handles(kind: str) -> Callable[[Handler], Handler]:
@@ -245,6 +245,16 @@ def _public_summary_approved(db: Session, e: Event) -> None:
         summary = PublicSummary(incident_id=d["incident_id"])
         db.add(summary)
     summary.text, summary.removed, summary.approved_by, summary.approved_at = d["text"], d["removed"], e.actor, e.occurred_at
+
+
+@handles("care-plan-noted")
+def _care_plan_noted(db: Session, e: Event) -> None:
+    d = e.data
+    plan = db.get(CarePlan, d["caller_number"])
+    if plan is None:
+        plan = CarePlan(caller_number=d["caller_number"])
+        db.add(plan)
+    plan.note, plan.updated_by, plan.updated_at = d["note"], e.actor, e.occurred_at
 
 
 @handles("public-summary-withdrawn")

@@ -137,7 +137,8 @@ def path_values(api: Api) -> dict[str, str]:
     call = api.post("call_taker", "/calls", {"channel": "voice", "caller_number": "415-555-0100"})
     assert call.status_code == 201, call.text
     # unit M10 is crewed by the field_unit user, so field_unit passes its own-unit check as well
-    return {"incident_id": incident, "call_id": call.json()["id"], "unit_id": "M10", "station_id": "FS01"}
+    return {"incident_id": incident, "call_id": call.json()["id"], "unit_id": "M10", "station_id": "FS01",
+            "caller_number": "415-555-0100"}
 
 
 SAMPLE_BODIES: dict[str, Callable[[dict[str, str]], Any]] = {
@@ -162,6 +163,7 @@ SAMPLE_BODIES: dict[str, Callable[[dict[str, str]], Any]] = {
     "POST /api/v1/agencies": lambda ids: {"id": "EMS", "name": "Ambulance Service", "discipline": "ems"},
     "POST /api/v1/public-summary/preview": lambda ids: {"draft": "A boy, Sam, 6, called 911 because he was lonely."},
     "POST /api/v1/incidents/{incident_id}/public-summary": lambda ids: {"draft": "Officers visited a lonely child."},
+    "PUT /api/v1/care-plans/{caller_number}": lambda ids: {"note": "lonely caller; be kind, offer 211"},
 }
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from openpsap.calls.enums import CallStatus
@@ -32,6 +32,16 @@ def list_calls(db: Session, *, active_only: bool = False, limit: int = 200) -> l
     if active_only:
         stmt = stmt.where(Call.status != CallStatus.ended)
     return list(db.scalars(stmt.limit(limit)))
+
+
+def prior_calls(db: Session, *, call: Call, days: int) -> int:
+    """How many earlier calls came from this call's number in the last `days` (a count only: triage context)."""
+    if not call.caller_number:
+        return 0
+    since = call.received_at - timedelta(days=days)
+    return db.scalar(select(func.count()).select_from(Call).where(
+        Call.caller_number == call.caller_number, Call.id != call.id,
+        Call.received_at >= since, Call.received_at <= call.received_at)) or 0
 
 
 def receive(

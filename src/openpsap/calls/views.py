@@ -76,7 +76,8 @@ def triage_call(call_id: str, cmd: Cmd, request: Request):
 
     def run(uow):  # noqa: ANN001, ANN202
         call = service.get_or_raise(uow.session, call_id=call_id)
-        result = triage(call.narrative, scale=scale).to_json()
+        context = {"prior_calls_90d": service.prior_calls(uow.session, call=call, days=90)}
+        result = triage(call.narrative, context, scale=scale).to_json()
         result["event_id"] = service.record_triage(uow, call_id=call_id, result=result)
         return result
 

@@ -18,3 +18,14 @@ class PublicSummary(Base):
     removed: Mapped[dict[str, int]] = mapped_column(JSON)
     approved_by: Mapped[str] = mapped_column(String(64))
     approved_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CarePlan(Base):
+    """The outreach team's note on a caller (by phone number), shown to the call-taker on the next call."""
+
+    __tablename__ = "care_plans"
+
+    caller_number: Mapped[str] = mapped_column(String(32), primary_key=True)
+    note: Mapped[str] = mapped_column(Text)
+    updated_by: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

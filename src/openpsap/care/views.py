@@ -1,16 +1,19 @@
-"""HTTP routes of the public story: the public incident list (no login) and a PIO's approval of a summary."""
+"""HTTP routes of the care pathway: caller history and care plans, the public incident list (no login) and a
+PIO's approval of a summary."""
 
 from __future__ import annotations
 
 from html import escape
 
-from fastapi import APIRouter, Query, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse
 from pydantic import Field
 
 from openpsap.api.deps import Cmd, Reader, allowed, public
 from openpsap.auth.roles import Role as R
-from openpsap.care import service
+from openpsap.care import history, service
 from openpsap.care.public import public_view
 from openpsap.care.redaction import redact
 from openpsap.errors import InvalidInput
@@ -98,3 +101,26 @@ def public_page(request: Request, database: Reader):
         ".meta{color:#333;margin:.2rem 0}</style></head><body><h1>Recent 911 incidents</h1>"
         "<p>Times are rounded to the hour and places to the street. No names, numbers or addresses are published.</p>"
         f"<ul>{items or '<li>No incidents yet.</li>'}</ul></body></html>")
+
+
+HISTORY = (R.call_taker, R.dispatcher, R.supervisor, R.outreach)
+
+
+class CarePlanNote(Strict):
+    note: str = Field(min_length=1, max_length=2000, description="how to help this caller next time (outreach team)")
+
+
+@router.get("/calls/{call_id}/history", **allowed(*HISTORY))
+def call_history(call_id: str, cmd: Cmd, request: Request):
+    """Prior calls from the same number or address (90 days), the care-plan note, repeat-caller flag.
+    Every read is recorded as a `caller-history-viewed` event (privacy audit)."""
+    s = request.app.state.settings
+    return cmd.run(lambda uow: history.caller_history(uow, call_id=call_id, repeat_calls=s.repeat_caller_calls,
+                                                      repeat_days=s.repeat_caller_days))
+
+
+@router.put("/care-plans/{caller_number}", **allowed(R.outreach, R.supervisor))
+def set_care_plan(caller_number: Annotated[str, Path(min_length=3, max_length=32, pattern=r"^[0-9+() .-]+$")],
+                  body: CarePlanNote, cmd: Cmd):
+    """The care-plan note shown to the call-taker on this caller's next call."""
+    return cmd.run(lambda uow: history.note_care_plan(uow, caller_number=caller_number, note=body.note))

@@ -1,0 +1,63 @@
+"""Caller history for the call-taker: prior calls from the same number or address, the care-plan note, and
+whether the number is a repeat caller. Reading it is recorded as an event (who looked, at which call)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import or_, select
+
+from openpsap.calls import service as call_service
+from openpsap.calls.models import Call
+from openpsap.care.models import CarePlan
+from openpsap.commands import UnitOfWork
+from openpsap.incidents.models import Incident
+
+WINDOW_DAYS = 90
+
+
+def caller_history(uow: UnitOfWork, *, call_id: str, repeat_calls: int, repeat_days: int) -> dict[str, Any]:
+    db = uow.session
+    call = call_service.get_or_raise(db, call_id=call_id)
+    since = call.received_at - timedelta(days=WINDOW_DAYS)
+    same = []
+    if call.caller_number:
+        same.append(Call.caller_number == call.caller_number)
+    if call.address:
+        same.append(Call.address == call.address)
+    prior: list[tuple[Call, Incident | None]] = []
+    if same:
+        rows = db.execute(
+            select(Call, Incident).outerjoin(Incident, Incident.id == Call.incident_id)
+            .where(or_(*same), Call.id != call.id, Call.received_at >= since, Call.received_at <= call.received_at)
+            .order_by(Call.received_at.desc()).limit(50))
+        prior = [(c, i) for c, i in rows]
+    recent = [c for c, _ in prior if c.caller_number == call.caller_number
+              and c.received_at >= call.received_at - timedelta(days=repeat_days)]
+    plan = db.get(CarePlan, call.caller_number) if call.caller_number else None
+    repeat = call.caller_number is not None and len(recent) + 1 >= repeat_calls
+    uow.emit("caller-history-viewed", "call", call.id,
+             {"call_id": call.id, "prior_calls": len(prior), "repeat_caller": repeat, "care_plan": plan is not None})
+    return {
+        "call_id": call.id,
+        "window_days": WINDOW_DAYS,
+        "prior_calls": [{
+            "call_id": c.id, "received_at": c.received_at.isoformat(), "channel": c.channel,
+            "same_number": bool(call.caller_number) and c.caller_number == call.caller_number,
+            "same_address": bool(call.address) and c.address == call.address,
+            "narrative": c.narrative[:300],
+            "incident": None if i is None else {"id": i.id, "type": i.incident_type, "status": i.status,
+                                                "disposition": i.disposition, "outcome": i.outcome},
+        } for c, i in prior],
+        "repeat_caller": repeat,
+        "calls_in_repeat_window": len(recent) + 1,
+        "repeat_rule": f"{repeat_calls} calls in {repeat_days} days",
+        "care_plan": None if plan is None else {"note": plan.note, "updated_by": plan.updated_by,
+                                                "updated_at": plan.updated_at.isoformat()},
+    }
+
+
+def note_care_plan(uow: UnitOfWork, *, caller_number: str, note: str) -> dict[str, Any]:
+    uow.emit("care-plan-noted", "caller", caller_number, {"caller_number": caller_number, "note": note})
+    return {"caller_number": caller_number, "note": note}
