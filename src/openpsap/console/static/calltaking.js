@@ -1,0 +1,308 @@
+// The call-taking panel: a new call (number, channel, location by point or typed address with live
+// geocoding), the narrative with live triage (debounced, cancelled when stale, never blocking typing),
+// accept or override, and Ctrl+Enter to record the call, the triage decision and the incident at once.
+
+import { enc, get, post } from "./api.js";
+import { FLAG_WORDS, announce, fill, h } from "./dom.js";
+
+const TRIAGE_DELAY_MS = 250;
+const GEOCODE_DELAY_MS = 250;
+const CHANNELS = ["voice", "text", "tty", "video", "telematics", "alarm", "admin"];
+const PRIORITIES = ["P1", "P2", "P3", "P4", "P5"];
+
+function debounce(fn, ms) {
+  let timer;
+  return (...args) => { clearTimeout(timer); timer = setTimeout(() => fn(...args), ms); };
+}
+
+export class CallTaking {
+  constructor(root, { incidentTypes, onCreated }) {
+    this.types = new Map(incidentTypes.map((t) => [t.code, t.name]));
+    this.onCreated = onCreated;
+    this.suggestion = null;
+    this.overridden = new Set();
+    this.geo = null;
+    this.triageSeq = 0;
+    this.build(root);
+    this.reset();
+  }
+
+  build(root) {
+    const field = (id, label, input) => h("div", { class: "field" }, h("label", { for: id }, label), input);
+    this.number = h("input", { id: "ct-number", type: "tel", autocomplete: "off", maxlength: "32" });
+    this.channel = h("select", { id: "ct-channel" }, CHANNELS.map((c) => h("option", { value: c }, c)));
+    this.lat = h("input", { id: "ct-lat", inputmode: "decimal", placeholder: "37.7793", size: "9" });
+    this.lon = h("input", { id: "ct-lon", inputmode: "decimal", placeholder: "-122.4193", size: "10" });
+    this.address = h("input", { id: "ct-address", autocomplete: "off", role: "combobox", "aria-expanded": "false",
+      "aria-controls": "ct-candidates", "aria-describedby": "ct-geo", placeholder: "5th and Market, 200 Block of Market St" });
+    this.candidates = h("ul", { id: "ct-candidates", role: "listbox", class: "candidates", "aria-label": "Address candidates" });
+    this.geoStatus = h("p", { id: "ct-geo", class: "muted", "aria-live": "polite" });
+    this.narrative = h("textarea", { id: "ct-narrative", rows: "5", maxlength: "20000",
+      "aria-describedby": "ct-narrative-help", placeholder: "What the caller says..." });
+    this.triageBox = h("section", { id: "ct-triage", class: "triage", "aria-live": "polite", "aria-labelledby": "ct-triage-h" });
+    this.type = h("input", { id: "ct-type", list: "ct-types", spellcheck: "false", autocomplete: "off" });
+    this.typeName = h("span", { id: "ct-type-name", class: "muted" });
+    this.priority = h("select", { id: "ct-priority" }, PRIORITIES.map((p) => h("option", { value: p }, p)));
+    this.flagBox = h("fieldset", { id: "ct-flags", class: "flag-choices" }, h("legend", {}, "Flags"));
+    this.decision = h("p", { id: "ct-decision", class: "muted" });
+    this.result = h("p", { id: "ct-result", role: "status" });
+
+    this.address.addEventListener("input", debounce(() => this.geocode(), GEOCODE_DELAY_MS));
+    this.address.addEventListener("keydown", (e) => this.candidateKeys(e));
+    this.narrative.addEventListener("input", debounce(() => this.triage(), TRIAGE_DELAY_MS));
+    this.type.addEventListener("input", () => this.override("incident_type"));
+    this.priority.addEventListener("change", () => this.override("priority"));
+    for (const el of [this.lat, this.lon]) el.addEventListener("input", () => { if (this.lat.value || this.lon.value) this.geo = null; });
+
+    const form = h("form", { id: "ct-form", onsubmit: (e) => { e.preventDefault(); this.create(); } },
+      h("div", { class: "row" },
+        field("ct-number", "Caller number", this.number),
+        field("ct-channel", "Channel", this.channel)),
+      h("fieldset", { class: "location" }, h("legend", {}, "Location"),
+        h("div", { class: "row" }, field("ct-lat", "Latitude", this.lat), field("ct-lon", "Longitude", this.lon)),
+        field("ct-address", "or address / intersection", this.address), this.candidates, this.geoStatus),
+      field("ct-narrative", "Narrative", this.narrative),
+      h("p", { id: "ct-narrative-help", class: "visually-hidden" }, "Triage updates as you type. Control Enter creates the incident."),
+      this.triageBox,
+      h("fieldset", { class: "decide" }, h("legend", {}, "Decision"),
+        h("div", { class: "row" },
+          field("ct-type", "Type", this.type), this.typeName,
+          field("ct-priority", "Priority", this.priority)),
+        this.flagBox,
+        h("div", { class: "row" },
+          h("button", { type: "button", id: "ct-accept", onclick: () => this.accept() }, "Accept suggestion (Alt+A)"),
+          this.decision)),
+      h("div", { class: "row" },
+        h("button", { type: "submit", id: "ct-create", class: "primary" }, "Create incident (Ctrl+Enter)"),
+        h("button", { type: "button", id: "ct-new", onclick: () => this.reset(true) }, "New call (Alt+N)")),
+      this.result);
+    form.addEventListener("keydown", (e) => {
+      if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); this.create(); }
+    });
+    root.append(form, h("datalist", { id: "ct-types" }, [...this.types].map(([code, name]) => h("option", { value: code }, name))));
+  }
+
+  reset(focus = false) {
+    this.receivedAt = new Date().toISOString();
+    for (const el of [this.number, this.lat, this.lon, this.address, this.narrative, this.type]) el.value = "";
+    this.channel.value = "voice";
+    this.priority.value = "P3";
+    this.suggestion = null;
+    this.overridden.clear();
+    this.geo = null;
+    this.candidates.replaceChildren();
+    this.address.setAttribute("aria-expanded", "false");
+    this.geoStatus.textContent = "";
+    this.triageSeq += 1;
+    this.renderTriage(null);
+    this.renderFlags([]);
+    this.typeName.textContent = "";
+    this.decision.textContent = "";
+    if (focus) { this.result.textContent = ""; this.number.focus(); }
+  }
+
+  // --- location -------------------------------------------------------------------------------
+
+  async geocode() {
+    const q = this.address.value.trim();
+    this.geo = null;
+    if (!q) { this.geoStatus.textContent = ""; this.candidates.replaceChildren(); return; }
+    const asked = q;
+    let r;
+    try {
+      r = await get(`/geocode?q=${enc(q)}`);
+    } catch (err) {
+      this.geoStatus.textContent = `Geocoding failed: ${err.message}`;
+      return;
+    }
+    if (this.address.value.trim() !== asked) return; // typed on meanwhile
+    if (r.status === "found") {
+      this.geo = r;
+      this.geoStatus.textContent = `FOUND: ${r.label} (${r.confidence || r.kind}) ${r.lat.toFixed(5)}, ${r.lon.toFixed(5)}`;
+      this.showCandidates([]);
+    } else if (r.status === "ambiguous") {
+      this.geoStatus.textContent = `NOT SURE: ${r.message} Arrow down to choose.`;
+      this.showCandidates(r.candidates);
+    } else {
+      this.geoStatus.textContent = `NOT FOUND: ${r.message || "no such street"}`;
+      this.showCandidates([]);
+    }
+  }
+
+  showCandidates(list) {
+    fill(this.candidates, ...list.map((c, n) =>
+      h("li", { role: "option", id: `ct-cand-${n}`, tabindex: "-1", "aria-selected": "false",
+        onclick: () => this.pick(c), onkeydown: (e) => { if (e.key === "Enter") { e.preventDefault(); this.pick(c); } } }, c)));
+    this.address.setAttribute("aria-expanded", list.length ? "true" : "false");
+  }
+
+  candidateKeys(e) {
+    const options = [...this.candidates.children];
+    if (e.key === "ArrowDown" && options.length) {
+      e.preventDefault();
+      options[0].focus();
+      this.candidates.onkeydown = (ev) => {
+        const at = options.indexOf(document.activeElement);
+        if (ev.key === "ArrowDown") { ev.preventDefault(); options[Math.min(options.length - 1, at + 1)].focus(); }
+        if (ev.key === "ArrowUp") { ev.preventDefault(); (at <= 0 ? this.address : options[at - 1]).focus(); }
+        if (ev.key === "Escape") this.address.focus();
+      };
+    }
+  }
+
+  pick(candidate) {
+    this.address.value = candidate;
+    this.showCandidates([]);
+    this.address.focus();
+    this.geocode();
+  }
+
+  location() {
+    const lat = parseFloat(this.lat.value);
+    const lon = parseFloat(this.lon.value);
+    if (this.lat.value.trim() || this.lon.value.trim()) {
+      if (!Number.isFinite(lat) || !Number.isFinite(lon) || Math.abs(lat) > 90 || Math.abs(lon) > 180) {
+        throw new Error("the point needs a latitude (-90..90) and a longitude (-180..180)");
+      }
+      return { lat, lon, source: "device" };
+    }
+    if (this.geo) return { lat: this.geo.lat, lon: this.geo.lon, address: this.geo.label, source: "caller" };
+    const typed = this.address.value.trim();
+    return typed ? { address: typed, source: "caller" } : null;
+  }
+
+  // --- triage ---------------------------------------------------------------------------------
+
+  async triage() {
+    const text = this.narrative.value;
+    const mine = ++this.triageSeq;
+    this.controller?.abort();
+    if (!text.trim()) { this.suggestion = null; this.renderTriage(null); return; }
+    this.controller = new AbortController();
+    try {
+      const result = await post("/triage", { text }, { signal: this.controller.signal });
+      if (mine !== this.triageSeq) return; // a newer keystroke is being triaged
+      this.suggestion = result;
+      this.renderTriage(result);
+      this.follow();
+    } catch (err) {
+      if (err.name !== "AbortError" && mine === this.triageSeq) {
+        fill(this.triageBox, h("p", { class: "error" }, `Triage unavailable (${err.message}); decide by protocol.`));
+      }
+    }
+  }
+
+  renderTriage(t) {
+    if (!t) {
+      fill(this.triageBox, h("h3", { id: "ct-triage-h" }, "Triage"), h("p", { class: "muted" }, "Type what the caller says; suggestions appear here."));
+      return;
+    }
+    fill(this.triageBox,
+      h("h3", { id: "ct-triage-h" }, "Triage suggestion"),
+      h("p", { class: "triage-head" },
+        h("span", { id: "ct-urgency", class: `urgency urgency-${t.urgency}` }, `${t.urgency.toUpperCase()} URGENCY`), " ",
+        h("span", { id: "ct-suggested-type" }, `${t.incident_type} ${this.types.get(t.incident_type) || ""}`), " ",
+        h("span", { class: `prio prio-${t.priority}` }, t.priority), " ",
+        h("span", { class: "muted" }, `response: ${t.response.replace("_", " ")}`)),
+      t.flags.length ? h("p", { id: "ct-flag-words", class: "flags" }, t.flags.map((f) => h("span", { class: `flag flag-${f}` }, FLAG_WORDS[f] || f))) : null,
+      h("h4", {}, "Ask next"),
+      h("ol", { id: "ct-questions", class: "questions" }, t.questions.map((q) => h("li", {}, q))),
+      t.evidence.length ? h("details", { open: true }, h("summary", {}, "Why (evidence)"),
+        h("ul", { id: "ct-evidence" }, t.evidence.map((e) => h("li", {}, `"${e.matched}": ${e.cue} -> ${e.effect}`)))) : null,
+      t.notes?.length ? h("ul", {}, t.notes.map((n) => h("li", {}, n))) : null,
+    );
+  }
+
+  /** Fields the call-taker has not touched follow the latest suggestion. */
+  follow() {
+    const t = this.suggestion;
+    if (!t) return;
+    if (!this.overridden.has("incident_type")) this.type.value = t.incident_type;
+    if (!this.overridden.has("priority")) this.priority.value = t.priority;
+    if (!this.overridden.has("flags")) this.renderFlags(t.flags, t.flags);
+    this.showDecision();
+  }
+
+  renderFlags(suggested, checked = []) {
+    const current = new Set(this.overridden.has("flags") ? this.chosenFlags() : checked);
+    const all = [...new Set([...suggested, ...current])];
+    fill(this.flagBox, h("legend", {}, "Flags"), all.length ? null : h("span", { class: "muted" }, "none"),
+      all.map((f) => h("label", { class: "check" },
+        h("input", { type: "checkbox", value: f, checked: current.has(f), onchange: () => this.override("flags") }), ` ${FLAG_WORDS[f] || f}`)));
+  }
+
+  chosenFlags() {
+    return [...this.flagBox.querySelectorAll("input:checked")].map((i) => i.value);
+  }
+
+  override(field) {
+    this.overridden.add(field);
+    this.showDecision();
+  }
+
+  accept() {
+    this.overridden.clear();
+    this.follow();
+    this.decision.textContent = this.suggestion ? "Suggestion accepted." : "No suggestion yet.";
+  }
+
+  accepted() {
+    const t = this.suggestion;
+    if (!t) return false;
+    const flags = this.chosenFlags().sort().join();
+    return this.type.value.trim().toUpperCase() === t.incident_type && this.priority.value === t.priority && flags === [...t.flags].sort().join();
+  }
+
+  showDecision() {
+    const code = this.type.value.trim().toUpperCase();
+    this.typeName.textContent = this.types.get(code) || (code ? "unknown type" : "");
+    if (!this.suggestion) { this.decision.textContent = ""; return; }
+    this.decision.textContent = this.accepted() ? "Following the suggestion." : "OVERRIDDEN: your choice differs from the suggestion.";
+  }
+
+  // --- create ---------------------------------------------------------------------------------
+
+  async create() {
+    if (this.busy) return;
+    const type = this.type.value.trim().toUpperCase();
+    if (!this.types.has(type)) {
+      this.result.textContent = type ? `Unknown incident type '${type}': choose one from the list.` : "Choose an incident type (or type the narrative for a suggestion).";
+      this.type.focus();
+      return;
+    }
+    let location;
+    try { location = this.location(); } catch (err) { this.result.textContent = `Location: ${err.message}`; this.lat.focus(); return; }
+    this.busy = true;
+    this.result.textContent = "Creating...";
+    const flags = this.chosenFlags();
+    let call;
+    try {
+      call = await post("/calls", {
+        channel: this.channel.value, caller_number: this.number.value.trim() || null, received_at: this.receivedAt,
+        location, narrative: this.narrative.value,
+      });
+      await post(`/calls/${enc(call.id)}/answer`);
+      if (this.narrative.value.trim()) {
+        const suggested = await post(`/calls/${enc(call.id)}/triage`);
+        const accepted = suggested.incident_type === type && suggested.priority === this.priority.value &&
+          [...suggested.flags].sort().join() === [...flags].sort().join();
+        await post(`/calls/${enc(call.id)}/triage-decision`, {
+          accepted, urgency: suggested.urgency, incident_type: type, flags, suggested_event_id: suggested.event_id,
+        });
+      }
+      const incident = await post("/incidents", { incident_type: type, priority: this.priority.value, location, flags, calls: [call.id] });
+      this.reset();
+      this.result.textContent = `Incident ${incident.id} created (${type} ${incident.priority}) from call ${call.id}.`;
+      announce(`Incident ${incident.id} created`);
+      this.onCreated?.(incident);
+    } catch (err) {
+      this.result.textContent = `Not created: ${err.message}${call ? ` (call ${call.id} is recorded)` : ""}`;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  focus() {
+    this.number.focus();
+  }
+}
