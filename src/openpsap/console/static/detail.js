@@ -41,6 +41,11 @@ export class Detail {
 
   async open(id) {
     this.id = id;
+    // the forms live as long as the incident is open here: live refreshes must not wipe what is being typed
+    this.forms = {
+      actions: can("dispatcher", "supervisor") ? this.actions(id) : null,
+      note: can("call_taker", "dispatcher", "supervisor") ? this.noteForm(id) : null,
+    };
     await this.refresh();
     this.root.querySelector("h3")?.focus();
   }
@@ -91,12 +96,12 @@ export class Detail {
             ` (dispatched ${clockTime(a.dispatched_at)})`);
         }))
         : h("p", { class: "muted", id: "detail-units" }, "No units assigned."),
-      open && dispatcher ? this.actions(incident) : null,
+      open ? this.forms.actions : null,
       h("h4", {}, "Notes"),
       incident.notes.length
         ? h("ul", { class: "notes" }, incident.notes.map((n) => h("li", {}, `${clockTime(n.created_at)} ${n.author}: `, n.text)))
         : h("p", { class: "muted" }, "No notes."),
-      open && can("call_taker", "dispatcher", "supervisor") ? this.noteForm(incident) : null,
+      open ? this.forms.note : null,
       h("h4", {}, "Timeline"),
       h("ol", { class: "timeline", id: "detail-timeline" }, events.map((e) =>
         h("li", {}, h("time", { datetime: e.occurred_at }, clockTime(e.occurred_at)), " ",
@@ -120,13 +125,13 @@ export class Detail {
         : null);
   }
 
-  actions(incident) {
+  actions(id) {
     const units = h("input", { id: "dispatch-units", placeholder: "E01 M10", spellcheck: "false", "aria-describedby": "dispatch-units-help" });
     const dispatch = h("form", { class: "inline", onsubmit: (e) => {
       e.preventDefault();
       const ids = units.value.trim().toUpperCase().split(/[\s,]+/).filter(Boolean);
       if (!ids.length) { announce("Type one or more unit ids to dispatch."); return; }
-      this.act(`/incidents/${enc(incident.id)}/dispatch`, { units: ids }, `${ids.join(", ")} dispatched to ${incident.id}`);
+      this.act(`/incidents/${enc(id)}/dispatch`, { units: ids }, `${ids.join(", ")} dispatched to ${id}`);
     } }, h("label", { for: "dispatch-units" }, "Dispatch units"), units,
     h("span", { id: "dispatch-units-help", class: "visually-hidden" }, "unit ids separated by spaces"), h("button", {}, "Dispatch"));
     const disposition = h("select", { id: "close-disposition", required: true },
@@ -136,19 +141,19 @@ export class Detail {
     const close = h("form", { class: "inline", onsubmit: (e) => {
       e.preventDefault();
       if (!disposition.value) { announce("Choose a disposition to close the incident."); disposition.focus(); return; }
-      this.act(`/incidents/${enc(incident.id)}/close`, { disposition: disposition.value, outcome: outcome.value.trim() || null },
-        `${incident.id} closed`);
+      this.act(`/incidents/${enc(id)}/close`, { disposition: disposition.value, outcome: outcome.value.trim() || null },
+        `${id} closed`);
     } }, h("label", { for: "close-disposition" }, "Close"), disposition,
     h("label", { for: "close-outcome", class: "visually-hidden" }, "Outcome"), outcome, h("button", { id: "close-button" }, "Close incident"));
     return h("div", { class: "actions" }, dispatch, close);
   }
 
-  noteForm(incident) {
+  noteForm(id) {
     const text = h("input", { id: "note-text", maxlength: "4000" });
     return h("form", { class: "inline", onsubmit: async (e) => {
       e.preventDefault();
       if (!text.value.trim()) return;
-      if (await this.act(`/incidents/${enc(incident.id)}/notes`, { text: text.value.trim() }, "note added")) text.value = "";
+      if (await this.act(`/incidents/${enc(id)}/notes`, { text: text.value.trim() }, "note added")) text.value = "";
     } }, h("label", { for: "note-text" }, "Add note"), text, h("button", {}, "Add"));
   }
 

@@ -1,0 +1,54 @@
+"""Browser tests: a real server (python -m openpsap serve) on SQLite with the small roster, and
+Debian's Chromium driven by Python playwright. Skipped, saying why, only when Chromium or playwright
+is missing (.ci/run installs Chromium)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.live_server import live_server, migrated_sqlite_with_dispatcher
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CALL_TAKER = "ct"
+
+pytestmark = pytest.mark.browser
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/browser/" in str(item.path).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def playwright_browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is missing: apt-get install -y chromium (.ci/run does this)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is missing: bash scripts/setup.sh test")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The console's base URL (http://127.0.0.1:PORT), with users 'disp' (dispatcher) and 'ct' (call-taker)."""
+    from openpsap.auth import service as auth_service
+    from openpsap.commands import CommandRunner
+    from openpsap.db import Database
+    from tests.conftest import PASSWORD
+
+    folder = tmp_path_factory.mktemp("console")
+    url = migrated_sqlite_with_dispatcher(folder)
+    db = Database(url)
+    with CommandRunner(db).unit_of_work(actor="setup") as uow:
+        auth_service.add_user(uow, username=CALL_TAKER, password=PASSWORD, roles=["call_taker"])
+    db.dispose()
+    with live_server(url) as api:
+        yield api.removesuffix("/api/v1")
