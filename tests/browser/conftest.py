@@ -15,6 +15,7 @@ from tests.live_server import live_server, migrated_sqlite_with_dispatcher
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 CALL_TAKER = "ct"
+ADMIN = "adm"
 
 pytestmark = pytest.mark.browser
 
@@ -36,19 +37,19 @@ def playwright_browser() -> Iterator[object]:
         browser.close()
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The console's base URL (http://127.0.0.1:PORT), with users 'disp' (dispatcher) and 'ct' (call-taker)."""
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    """A fresh database and server per test (about a second): the console's base URL (http://127.0.0.1:PORT), with users 'disp' (dispatcher), 'ct' (call-taker), 'adm' (admin)."""
     from openpsap.auth import service as auth_service
     from openpsap.commands import CommandRunner
     from openpsap.db import Database
     from tests.conftest import PASSWORD
 
-    folder = tmp_path_factory.mktemp("console")
-    url = migrated_sqlite_with_dispatcher(folder)
+    url = migrated_sqlite_with_dispatcher(tmp_path)
     db = Database(url)
     with CommandRunner(db).unit_of_work(actor="setup") as uow:
         auth_service.add_user(uow, username=CALL_TAKER, password=PASSWORD, roles=["call_taker"])
+        auth_service.add_user(uow, username=ADMIN, password=PASSWORD, roles=["admin"])
     db.dispose()
     with live_server(url) as api:
         yield api.removesuffix("/api/v1")

@@ -1,6 +1,6 @@
 // Boots the console: loads the state, starts the live stream, wires the panels and the keys.
 
-import { boot, can, get, post } from "./api.js";
+import { boot, can, get, me, post } from "./api.js";
 import { CallTaking } from "./calltaking.js";
 import { installCommandLine } from "./cmdline.js";
 import { HELP } from "./commands.js";
@@ -12,6 +12,7 @@ import { Store } from "./store.js";
 import { LiveStream } from "./stream.js";
 import { UnitBoard } from "./units.js";
 
+const CONSOLE_ROLES = ["call_taker", "dispatcher", "supervisor", "analyst"]; // who may read incidents, units and the stream
 const KEYS = [
   ["F1", "this help"],
   ["F2", "command line"],
@@ -27,14 +28,19 @@ const KEYS = [
 async function main() {
   const $ = (id) => document.getElementById(id);
   if (!boot.vendor_ready) $("vendor-banner").hidden = false;
-  if (!can("call_taker", "dispatcher", "supervisor", "analyst", "admin")) {
-    $("role-banner").hidden = false;
-    $("role-banner").textContent = "This console is for call-takers, dispatchers and supervisors; your role can only read here.";
-  }
   $("logout-button").addEventListener("click", async () => {
     await post("/auth/logout").catch(() => null);
     window.location.reload();
   });
+  if (!can(...CONSOLE_ROLES)) {
+    $("role-banner").hidden = false;
+    $("role-banner").textContent = `This console is for call-takers, dispatchers, supervisors and analysts; ` +
+      `your roles (${[...me.roles].join(", ")}) work through the API (/api/v1/docs).`;
+    document.querySelector("main.layout").hidden = true;
+    document.querySelector("footer.cmdbar").hidden = true;
+    $("conn").hidden = true;
+    return;
+  }
   setInterval(() => { $("clock").textContent = new Date().toLocaleTimeString([], { hour12: false }); }, 1000);
 
   const health = await get("/health");

@@ -4,6 +4,7 @@
 import { can, enc, post } from "./api.js";
 import { STATUS_WORDS, announce, elapsed, fill, h } from "./dom.js";
 
+const RECOMMENDED = "Recommended";
 const STATUS_ORDER = ["Dispatched", "EnRoute", "OnScene", "Transporting", "Hospital", "InService", "Station", "OutofService", "OffDuty"];
 const CHANGES = [
   ["EnRoute", "En route (ER)"], ["OnScene", "On scene (OS)"], ["Transporting", "Transporting (TR)"],
@@ -28,6 +29,7 @@ export class UnitBoard {
   }
 
   key(unit) {
+    if (this.highlight.has(unit.id)) return RECOMMENDED;
     return this.groupBy === "station" ? unit.home_station_id || "No station" : STATUS_WORDS[unit.status] || unit.status;
   }
 
@@ -39,14 +41,13 @@ export class UnitBoard {
     }
     fill(el,
       h("span", { class: "unit-id" }, unit.id),
+      h("span", { class: "visually-hidden" }, ` ${unit.unit_type}, `),
       h("span", { class: `unit-status ustatus-${unit.status}` }, STATUS_WORDS[unit.status] || unit.status),
       h("span", { class: "timer", dataset: { since: unit.status_changed_at } }, elapsed(unit.status_changed_at)),
-      h("span", { class: "unit-inc" }, unit.incident_id || ""),
+      unit.incident_id ? h("span", { class: "unit-inc" }, h("span", { class: "visually-hidden" }, " on "), unit.incident_id) : null,
       this.highlight.has(unit.id) ? h("span", { class: "recommended-word" }, "RECOMMENDED") : null,
     );
     el.classList.toggle("recommended", this.highlight.has(unit.id));
-    el.setAttribute("aria-label", `${unit.id} ${unit.unit_type}, ${STATUS_WORDS[unit.status] || unit.status}` +
-      `${unit.incident_id ? ` on ${unit.incident_id}` : ""}${this.highlight.has(unit.id) ? ", recommended" : ""}`);
     el.dataset.group = this.key(unit);
     return el;
   }
@@ -68,9 +69,8 @@ export class UnitBoard {
       if (!groups.has(k)) groups.set(k, []);
       groups.get(k).push(unit);
     }
-    const order = this.groupBy === "status"
-      ? [...groups.keys()].sort((a, b) => rank(a) - rank(b))
-      : [...groups.keys()].sort();
+    const order = [...groups.keys()].sort((a, b) => (b === RECOMMENDED) - (a === RECOMMENDED) ||
+      (this.groupBy === "status" ? rank(a) - rank(b) : a.localeCompare(b)));
     const sections = order.map((k) => {
       const units = groups.get(k).sort((a, b) => a.id.localeCompare(b.id, undefined, { numeric: true }));
       const id = `ugroup-${k.replace(/[^A-Za-z0-9]/g, "-")}`;
@@ -85,9 +85,9 @@ export class UnitBoard {
   }
 
   setHighlight(ids) {
-    const before = this.highlight;
+    const same = ids.length === this.highlight.size && ids.every((id) => this.highlight.has(id));
     this.highlight = new Set(ids);
-    for (const id of new Set([...before, ...this.highlight])) this.update(id);
+    if (!same) this.render();
   }
 
   tick() {
