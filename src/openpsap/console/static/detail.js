@@ -35,7 +35,8 @@ export class Detail {
     store.addEventListener("event", (e) => {
       const event = e.detail;
       if (this.id && event.incident_id === this.id) this.scheduleRefresh();
-      else if (this.id && event.subject_type === "unit") this.scheduleRefresh(1000);
+      // another unit's status changes what can be recommended (positions alone are too frequent to follow)
+      else if (this.id && event.subject_type === "unit" && event.kind !== "unit-position-updated") this.scheduleRefresh(1000);
     });
   }
 

@@ -45,11 +45,12 @@ export class IncidentMap {
       if (!m) {
         m = L.marker([i.lat, i.lon], { icon, title: label, alt: label, keyboard: true, riseOnHover: true })
           .on("click", () => this.onOpen(i.id)).addTo(this.incidentLayer);
-        m.bindTooltip(`${i.id} ${i.priority}`, { permanent: true, direction: "right", className: "map-label" });
+        m.bindTooltip(text(`${i.id} ${i.priority}`), { permanent: true, direction: "right", className: "map-label" });
         this.incidentMarkers.set(i.id, m);
       } else {
         m.setLatLng([i.lat, i.lon]);
         m.setIcon(icon);
+        m.setTooltipContent(text(`${i.id} ${i.priority}`));
       }
       m.getElement()?.setAttribute("aria-label", label);
     }
@@ -68,7 +69,7 @@ export class IncidentMap {
     const style = { radius: 6, weight: 2, color: "#0b1220", fillOpacity: 0.95, fillColor: unitColour(u.status) };
     if (!m) {
       m = L.circleMarker([u.lat, u.lon], style).addTo(this.unitLayer);
-      m.bindTooltip(u.id, { direction: "top", className: "map-label" });
+      m.bindTooltip(text(u.id), { direction: "top", className: "map-label" });
       this.unitMarkers.set(u.id, m);
     } else {
       m.setLatLng([u.lat, u.lon]);
@@ -87,7 +88,7 @@ export class IncidentMap {
       if (!u || u.lat == null) continue;
       L.polyline([[u.lat, u.lon], [incident.lat, incident.lon]], { color: "#facc15", weight: 3, dashArray: "6 6" }).addTo(this.recLayer);
       L.circleMarker([u.lat, u.lon], { radius: 11, color: "#facc15", weight: 3, fill: false })
-        .bindTooltip(`${id} recommended`, { permanent: true, direction: "left", className: "map-label rec-label" }).addTo(this.recLayer);
+        .bindTooltip(text(`${id} recommended`), { permanent: true, direction: "left", className: "map-label rec-label" }).addTo(this.recLayer);
     }
     this.map.panTo([incident.lat, incident.lon]);
   }
@@ -95,6 +96,11 @@ export class IncidentMap {
   focusIncident(incident) {
     if (this.ok && incident?.lat != null) this.map.panTo([incident.lat, incident.lon]);
   }
+}
+
+/** Tooltip content as an element: Leaflet would read a string as HTML. */
+function text(words) {
+  return h("span", {}, words);
 }
 
 function unitColour(status) {
