@@ -9,6 +9,8 @@ works the urgent one as a dispatcher, and photographs each step in Debian's Chro
 from __future__ import annotations
 
 import argparse
+import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -75,6 +77,8 @@ def main() -> None:
             disp.screenshot(path=args.out / "offline.png", clip={"x": 0, "y": 0, "width": VIEWPORT["width"], "height": 300})
             browser.close()
     for png in sorted(args.out.glob("*.png")):
+        if shutil.which("pngquant"):  # 256 colours: a third of the size, same picture (apt-get install pngquant)
+            subprocess.run(["pngquant", "--force", "--skip-if-larger", "--ext", ".png", "--quality", "70-95", str(png)], check=False)
         print(f"{png} {png.stat().st_size // 1024} KB")
 
 

@@ -1,8 +1,11 @@
 // Runs what the command line parsed (commands.js) against the API and says what happened.
 
-import { ApiError, can, enc, post } from "./api.js";
+import { ApiError, can, enc, get, post } from "./api.js";
 import { parse } from "./commands.js";
 import { announce, STATUS_WORDS } from "./dom.js";
+
+/** A command the console itself refuses, with the reason. */
+class Refused extends Error {}
 
 const NEEDS_DISPATCHER = new Set(["dispatch", "dispatch-recommended", "status", "close"]);
 
@@ -26,7 +29,8 @@ export function installCommandLine({ form, input, onOpen }) {
       announce(await run(c, onOpen));
       form.classList.remove("cmd-error");
     } catch (err) {
-      fail(err instanceof ApiError ? `${text.trim()}: ${err.message}` : `${text.trim()}: not sent (${err.message}); try again`);
+      const refused = err instanceof ApiError || err instanceof Refused;
+      fail(refused ? `${text.trim()}: ${err.message}` : `${text.trim()}: not sent (${err.message}); try again`);
       input.value = text;
     }
   });
@@ -55,6 +59,10 @@ async function run(c, onOpen) {
       return `${c.units.join(", ")} dispatched to ${c.incident}`;
     }
     case "dispatch-recommended": {
+      const incident = await get(`/incidents/${enc(c.incident)}`);
+      if (incident.units.length) {
+        throw new Refused(`${c.incident} already has ${incident.units.join(", ")}; to add units name them (D E01 ${c.incident})`);
+      }
       const r = await post(`/incidents/${enc(c.incident)}/dispatch-recommended`);
       const units = r.recommendation.units;
       return units.length ? `${units.join(", ")} dispatched to ${c.incident} (recommended)` : `no unit recommended for ${c.incident}`;

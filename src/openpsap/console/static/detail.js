@@ -70,7 +70,9 @@ export class Detail {
       return;
     }
     if (mine !== this.seq || id !== this.id) return; // a newer refresh or another incident won
-    this.onRecommendation(incident, rec && !rec.error ? rec : null);
+    // with units already committed, the API's recommendation fills the whole plan again: offer it, don't push it
+    const busy = incident.units.length > 0;
+    this.onRecommendation(incident, rec && !rec.error && !busy ? rec : null);
     const focusedId = document.activeElement?.id;
     fill(this.root, this.view(incident, events, rec));
     if (focusedId && document.getElementById(focusedId)) document.getElementById(focusedId).focus();
@@ -116,10 +118,18 @@ export class Detail {
       ...slot.picked.map((c) => h("li", { class: "rec-pick" }, h("strong", {}, c.unit_id), ` ${c.unit_type}, ETA ${Math.round(c.eta_s / 60)} min ${Math.round(c.eta_s % 60)} s, ${(c.road_m / 1000).toFixed(1)} km (${slot.need})`)),
       slot.unfilled ? h("li", { class: "error" }, `UNFILLED ${slot.need} x${slot.unfilled}: ${slot.unfilled_reason}`) : null,
     ]);
-    return h("section", { class: "rec", "aria-labelledby": "rec-h" },
-      h("h4", { id: "rec-h" }, `Recommended (${rec.plan})`),
+    const body = [
       rec.note ? h("p", { class: "muted" }, rec.note) : null,
       rows.length ? h("ul", { id: "rec-list" }, rows) : h("p", { class: "muted" }, "No unit needed by the response plan."),
+    ];
+    if (incident.units.length) {
+      // units are already committed: the plan again, on request, to add units by name
+      return h("details", { class: "rec rec-more" },
+        h("summary", { id: "rec-h" }, `More units? The plan's best available now (${rec.plan}); ${incident.units.join(", ")} not counted`),
+        body, h("p", { class: "muted" }, "Add units by name: D <units> " + incident.id));
+    }
+    return h("section", { class: "rec", "aria-labelledby": "rec-h" },
+      h("h4", { id: "rec-h" }, `Recommended (${rec.plan})`), body,
       dispatcher && rec.units.length
         ? h("button", { type: "button", id: "dispatch-recommended", onclick: () => this.dispatchRecommended(incident.id) },
           `Dispatch recommended: ${rec.units.join(", ")}`)
