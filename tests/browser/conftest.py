@@ -26,8 +26,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def playwright_browser() -> Iterator[object]:
+    """One Chromium per test module. Not per session: playwright's sync API keeps an asyncio loop
+    running in the main thread until it stops, which would break later tests that call asyncio.run()."""
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is missing: apt-get install -y chromium (.ci/run does this)")
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is missing: bash scripts/setup.sh test")

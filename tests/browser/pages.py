@@ -19,6 +19,7 @@ class ConsolePage:
         page.set_default_timeout(TIMEOUT_MS)
         self.errors: list[str] = []
         page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.on("console", lambda m: self.errors.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
 
     def log_in(self, username: str, password: str = PASSWORD) -> ConsolePage:
         self.page.goto(f"{self.base}/")

@@ -27,7 +27,7 @@ def _serious_violations(page) -> list[str]:  # noqa: ANN001
 
 
 def test_axe_finds_no_serious_problem_for_a_call_taker_or_a_dispatcher(playwright_browser, server) -> None:  # noqa: ANN001
-    ctx = playwright_browser.new_context(viewport={"width": 1400, "height": 900})
+    ctx = playwright_browser.new_context(bypass_csp=True, viewport={"width": 1400, "height": 900})
     taker = ConsolePage(ctx.new_page(), server).log_in(CALL_TAKER)
     taker.new_call(address="5th and Market")
     taker.say("hi I'm six and I want a friend")
@@ -35,7 +35,7 @@ def test_axe_finds_no_serious_problem_for_a_call_taker_or_a_dispatcher(playwrigh
     assert _serious_violations(taker.page) == []
     incident = taker.create_incident()
 
-    ctx2 = playwright_browser.new_context(viewport={"width": 1400, "height": 900})
+    ctx2 = playwright_browser.new_context(bypass_csp=True, viewport={"width": 1400, "height": 900})
     disp = ConsolePage(ctx2.new_page(), server).log_in("disp")
     disp.queue_item(incident).click()
     expect(disp.page.locator("#rec-h")).to_be_visible()
@@ -48,7 +48,7 @@ def test_axe_finds_no_serious_problem_for_a_call_taker_or_a_dispatcher(playwrigh
 
 
 def test_a_call_and_its_dispatch_need_no_mouse(playwright_browser, server) -> None:  # noqa: ANN001
-    ctx = playwright_browser.new_context(viewport={"width": 1400, "height": 900})
+    ctx = playwright_browser.new_context(bypass_csp=True, viewport={"width": 1400, "height": 900})
     taker = ConsolePage(ctx.new_page(), server).log_in(CALL_TAKER)
     kb = taker.page.keyboard
     kb.press("Alt+n")
@@ -65,7 +65,7 @@ def test_a_call_and_its_dispatch_need_no_mouse(playwright_browser, server) -> No
     expect(taker.page.locator("#ct-urgency")).to_be_visible()
     incident = taker.create_incident()
 
-    ctx2 = playwright_browser.new_context(viewport={"width": 1400, "height": 900})
+    ctx2 = playwright_browser.new_context(bypass_csp=True, viewport={"width": 1400, "height": 900})
     disp = ConsolePage(ctx2.new_page(), server).log_in("disp")
     kb = disp.page.keyboard
     expect(disp.queue_item(incident)).to_be_visible()
@@ -96,7 +96,7 @@ def test_a_call_and_its_dispatch_need_no_mouse(playwright_browser, server) -> No
 
 
 def test_roles_the_console_is_not_for_are_told_where_to_go(playwright_browser, server) -> None:  # noqa: ANN001
-    ctx = playwright_browser.new_context()
+    ctx = playwright_browser.new_context(bypass_csp=True)
     page = ctx.new_page()
     page.goto(f"{server}/")
     page.get_by_label("User name").fill(ADMIN)
@@ -108,7 +108,7 @@ def test_roles_the_console_is_not_for_are_told_where_to_go(playwright_browser, s
 
 
 def test_a_wrong_password_is_said_in_words(playwright_browser, server) -> None:  # noqa: ANN001
-    ctx = playwright_browser.new_context()
+    ctx = playwright_browser.new_context(bypass_csp=True)
     page = ctx.new_page()
     page.goto(f"{server}/")
     page.get_by_label("User name").fill("disp")

@@ -1,6 +1,7 @@
 """A call from first ring to closed incident, in two real browsers: a call-taker takes two children's
 calls with live triage, a dispatcher in another browser context sees them appear live and works the
-urgent one by the command line to a closed incident."""
+urgent one by the command line to a closed incident. These contexts keep the page's real
+Content-Security-Policy (no bypass), and any console error fails the test."""
 
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ def _api(server: str) -> httpx.Client:
 
 
 def test_after_the_websocket_is_cut_the_console_catches_up_on_everything_it_missed(playwright_browser, server) -> None:  # noqa: ANN001
-    ctx = playwright_browser.new_context()
+    ctx = playwright_browser.new_context(bypass_csp=True)
     console = ConsolePage(ctx.new_page(), server).log_in("disp")
     page = console.page
     start = page.evaluate("window.openpsap.stream.lastSeq")

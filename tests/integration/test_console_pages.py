@@ -30,6 +30,8 @@ def test_root_without_a_session_is_the_login_page(sqlite_api: Api) -> None:
     assert r.status_code == 200
     assert 'id="login-form"' in r.text
     assert r.headers["cache-control"] == "no-store"
+    assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
+    assert "script-src 'self';" in r.headers["content-security-policy"]
 
 
 def test_root_with_a_session_is_the_console_with_its_csrf_token_and_roles(sqlite_api: Api) -> None:

@@ -27,7 +27,17 @@ VENDOR = STATIC / "vendor"
 TEMPLATES = HERE / "templates"
 BASEMAP = HERE.parent / "data" / "sf_basemap_z14.pmtiles"
 VENDOR_FILES = ("leaflet.js", "leaflet.css", "protomaps-leaflet.js")
-NO_STORE = {"Cache-Control": "no-store"}
+# the page holds the CSRF token: never cached, never framed; scripts only from this server (the boot
+# data is a JSON script block, which is not executed); Leaflet positions tiles with inline styles
+PAGE_HEADERS = {
+    "Cache-Control": "no-store",
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+        "connect-src 'self'; font-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
 
 router = APIRouter(include_in_schema=False)
 
@@ -39,7 +49,7 @@ def vendor_ready() -> bool:
 
 def _page(name: str, **values: str) -> HTMLResponse:
     template = Template((TEMPLATES / name).read_text(encoding="utf-8"))
-    return HTMLResponse(template.substitute(version=html.escape(__version__), **values), headers=NO_STORE)
+    return HTMLResponse(template.substitute(version=html.escape(__version__), **values), headers=PAGE_HEADERS)
 
 
 def _boot_json(data: dict) -> str:
