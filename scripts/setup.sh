@@ -14,9 +14,9 @@ else
   .venv/bin/python -m pip install --quiet -e .
 fi
 # The console's map (Leaflet, protomaps-leaflet) comes from npm; without it the console works without a map.
-if command -v npm >/dev/null 2>&1; then
-  npm ci --no-audit --no-fund --loglevel=error
-  node scripts/build_console.mjs
-else
+# A failure here is not fatal: the server still starts and the console says how to get its map.
+if ! command -v npm >/dev/null 2>&1; then
   echo "WARNING: npm not found: the console will run without its map (apt-get install -y nodejs npm, then rerun)" >&2
+elif ! { npm ci --no-audit --no-fund --loglevel=error && node scripts/build_console.mjs; }; then
+  echo "WARNING: the console's front-end packages could not be installed from npm; the console will run without its map" >&2
 fi

@@ -84,3 +84,4 @@ def test_without_built_vendor_files_the_console_says_how_to_fix_it(sqlite_api: A
     r = sqlite_api.client.get("/")
     assert _boot(r.text)["vendor_ready"] is False
     assert "bash scripts/setup.sh" in r.text
+    assert "vendor/leaflet.js" not in r.text  # no script tags that could only 404

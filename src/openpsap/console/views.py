@@ -39,6 +39,12 @@ PAGE_HEADERS = {
     "Referrer-Policy": "same-origin",
 }
 
+VENDOR_CSS = '<link rel="stylesheet" href="/console/static/vendor/leaflet.css">'
+VENDOR_JS = (
+    '<script src="/console/static/vendor/leaflet.js" defer></script>\n'
+    '<script src="/console/static/vendor/protomaps-leaflet.js" defer></script>'
+)
+
 router = APIRouter(include_in_schema=False)
 
 
@@ -76,7 +82,11 @@ async def console(request: Request) -> HTMLResponse:
         "vendor_ready": vendor_ready(),
         "basemap": "/console/basemap.pmtiles",
     }
-    return _page("console.html", boot=_boot_json(boot), username=html.escape(principal.username))
+    ready = boot["vendor_ready"]
+    return _page(
+        "console.html", boot=_boot_json(boot), username=html.escape(principal.username),
+        vendor_css=VENDOR_CSS if ready else "", vendor_js=VENDOR_JS if ready else "",
+    )
 
 
 @router.get("/console/basemap.pmtiles")

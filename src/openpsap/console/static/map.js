@@ -13,7 +13,7 @@ export class IncidentMap {
     this.onOpen = onOpen;
     this.ok = typeof window.L !== "undefined" && typeof window.protomapsL !== "undefined";
     if (!this.ok) {
-      fill(el, h("p", { class: "muted map-missing" }, "Map unavailable: run bash scripts/setup.sh (it builds the map packages), then restart the server."));
+      fill(el, h("p", { class: "muted map-missing" }, "Map unavailable: run bash scripts/setup.sh (it builds the map packages), then reload this page."));
       return;
     }
     const L = window.L;
