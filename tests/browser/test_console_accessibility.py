@@ -58,6 +58,7 @@ def test_a_call_and_its_dispatch_need_no_mouse(playwright_browser, server) -> No
     kb.type("37.7793")
     kb.press("Tab")
     kb.type("-122.4193")
+    expect(taker.page.locator("#ct-geo")).to_contain_text("POINT: Van Ness Avenue")  # the point, in words
     kb.press("Tab")  # address (not needed)
     kb.press("Tab")  # narrative
     expect(taker.page.locator("#ct-narrative")).to_be_focused()

@@ -52,7 +52,8 @@ export class CallTaking {
     this.narrative.addEventListener("input", debounce(() => this.triage(), TRIAGE_DELAY_MS));
     this.type.addEventListener("input", () => this.override("incident_type"));
     this.priority.addEventListener("change", () => this.override("priority"));
-    for (const el of [this.lat, this.lon]) el.addEventListener("input", () => { if (this.lat.value || this.lon.value) this.geo = null; });
+    const reverse = debounce(() => this.reverseGeocode(), GEOCODE_DELAY_MS);
+    for (const el of [this.lat, this.lon]) el.addEventListener("input", reverse);
 
     const form = h("form", { id: "ct-form", onsubmit: (e) => { e.preventDefault(); this.create(); } },
       h("div", { class: "row" },
@@ -126,6 +127,21 @@ export class CallTaking {
     } else {
       this.geoStatus.textContent = `NOT FOUND: ${r.message || "no such street"}`;
       this.showCandidates([]);
+    }
+  }
+
+  /** A point from the phone system: say which street it is on, so the call-taker can confirm it with the caller. */
+  async reverseGeocode() {
+    const asked = `${this.lat.value.trim()},${this.lon.value.trim()}`;
+    let point;
+    try { point = this.location(); } catch (err) { this.geoStatus.textContent = `POINT: ${err.message}`; return; }
+    if (!point || point.source !== "device") return;
+    try {
+      const r = await get(`/reverse-geocode?lat=${point.lat}&lon=${point.lon}`);
+      if (asked !== `${this.lat.value.trim()},${this.lon.value.trim()}`) return;
+      this.geoStatus.textContent = `POINT: ${r.label}${r.message ? ` (${r.message})` : ""}`;
+    } catch (err) {
+      if (asked === `${this.lat.value.trim()},${this.lon.value.trim()}`) this.geoStatus.textContent = `POINT: ${err.message}`;
     }
   }
 

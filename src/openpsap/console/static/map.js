@@ -77,12 +77,17 @@ export class IncidentMap {
     }
   }
 
-  /** Highlight the recommended units and draw a line from each to the incident. */
+  /** The open incident's assigned units (solid blue line) and recommended units (dashed yellow, ringed). */
   showRecommendation(incident, units) {
     if (!this.ok) return;
     const L = window.L;
     this.recLayer.clearLayers();
     if (!incident || incident.lat == null) return;
+    for (const id of incident.units || []) {
+      const u = this.store.units.get(id);
+      if (!u || u.lat == null) continue;
+      L.polyline([[u.lat, u.lon], [incident.lat, incident.lon]], { color: "#60a5fa", weight: 3 }).addTo(this.recLayer);
+    }
     for (const id of units) {
       const u = this.store.units.get(id);
       if (!u || u.lat == null) continue;
