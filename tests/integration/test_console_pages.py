@@ -13,7 +13,7 @@ from tests.conftest import PASSWORD, Api
 
 
 def _boot(html: str) -> dict:
-    match = re.search(r'<script type="application/json" id="boot">(.*?)</script>', html, re.S)
+    match = re.search(r'<script type="application/json" id="boot">(.*?)</script>', html, re.DOTALL)
     assert match, html[:500]
     return json.loads(match.group(1))
 
