@@ -16,7 +16,9 @@ const CONSOLE_ROLES = ["call_taker", "dispatcher", "supervisor", "analyst"]; // 
 const KEYS = [
   ["F1", "this help"],
   ["F2", "command line"],
-  ["Alt+N", "new call (call-takers)"],
+  ["Alt+R", "answer the oldest ringing call (call-takers)"],
+  ["Alt+N", "new call typed in (call-takers)"],
+  ["Alt+E", "end the open call"],
   ["Ctrl+Enter", "create the incident from the call panel"],
   ["Alt+A", "accept the triage suggestion"],
   ["Alt+Q", "incident queue (arrow keys move, Enter opens)"],
@@ -65,7 +67,7 @@ async function main() {
   let calls = null;
   if (can("call_taker", "supervisor")) {
     $("calltaking").hidden = false;
-    calls = new CallTaking($("calltaking-body"), { incidentTypes });
+    calls = new CallTaking($("calltaking-body"), { incidentTypes, store });
   }
   queue.render();
   units.render();
@@ -81,7 +83,9 @@ async function main() {
     else if (e.key === "F2") { e.preventDefault(); $("cmd").focus(); }
     else if (e.altKey && !e.ctrlKey && !e.metaKey) {
       const k = e.key.toLowerCase();
-      if (k === "n" && calls) { e.preventDefault(); calls.reset(true); }
+      if (k === "n" && calls) { e.preventDefault(); calls.newCall(); }
+      else if (k === "r" && calls) { e.preventDefault(); calls.answer(); }
+      else if (k === "e" && calls) { e.preventDefault(); calls.endCall(); }
       else if (k === "a" && calls) { e.preventDefault(); calls.accept(); }
       else if (k === "q") { e.preventDefault(); queue.focus(); }
       else if (k === "u") { e.preventDefault(); document.querySelector("#unit-board .unit")?.focus(); }

@@ -1,9 +1,11 @@
-// The call-taking panel: a new call (number, channel, location by point or typed address with live
-// geocoding), the narrative with live triage (debounced, cancelled when stale, never blocking typing),
-// accept or override, and Ctrl+Enter to record the call, the triage decision and the incident at once.
+// The call-taking panel: ringing calls from the phone system (answer with Alt+R: number, channel and
+// point filled in) or a new call typed in (Alt+N: number, channel, location by point or typed address
+// with live geocoding), the narrative with live triage (debounced, cancelled when stale, never blocking
+// typing), accept or override, and Ctrl+Enter to record the call, the triage decision and the incident
+// at once. The call stays open until "End call" (Alt+E), or until the call-taker takes the next one.
 
-import { enc, get, post } from "./api.js";
-import { FLAG_WORDS, announce, fill, h } from "./dom.js";
+import { enc, get, patch, post } from "./api.js";
+import { announce, elapsed, FLAG_WORDS, fill, h } from "./dom.js";
 
 const TRIAGE_DELAY_MS = 250;
 const GEOCODE_DELAY_MS = 250;
@@ -16,15 +18,22 @@ function debounce(fn, ms) {
 }
 
 export class CallTaking {
-  constructor(root, { incidentTypes, onCreated }) {
+  constructor(root, { incidentTypes, store, onCreated }) {
     this.types = new Map(incidentTypes.map((t) => [t.code, t.name]));
+    this.store = store;
     this.onCreated = onCreated;
+    this.callId = null; // the answered phone-system call this form is working, if any
+    this.openCall = null; // the call still open (answered, not ended): {id, label}
     this.suggestion = null;
     this.overridden = new Set();
     this.geo = null;
     this.triageSeq = 0;
     this.build(root);
     this.reset();
+    this.setOpenCall(null);
+    store.addEventListener("calls", () => this.renderIncoming());
+    setInterval(() => this.tickIncoming(), 1000);
+    this.renderIncoming();
   }
 
   build(root) {
@@ -55,6 +64,12 @@ export class CallTaking {
     const reverse = debounce(() => this.reverseGeocode(), GEOCODE_DELAY_MS);
     for (const el of [this.lat, this.lon]) el.addEventListener("input", reverse);
 
+    this.incoming = h("ul", { id: "ct-incoming-list", class: "incoming" });
+    this.incomingHead = h("h3", { id: "ct-incoming-h" }, "Incoming calls");
+    this.callLine = h("p", { id: "ct-call", class: "call-line", "aria-live": "polite" });
+    this.endButton = h("button", { type: "button", id: "ct-end", hidden: true, onclick: () => this.endCall() }, "End call (Alt+E)");
+    root.append(h("section", { id: "ct-incoming", "aria-labelledby": "ct-incoming-h" }, this.incomingHead, this.incoming),
+      h("div", { class: "row" }, this.callLine, this.endButton));
     const form = h("form", { id: "ct-form", onsubmit: (e) => { e.preventDefault(); this.create(); } },
       h("div", { class: "row" },
         field("ct-number", "Caller number", this.number),
@@ -75,7 +90,7 @@ export class CallTaking {
           this.decision)),
       h("div", { class: "row" },
         h("button", { type: "submit", id: "ct-create", class: "primary" }, "Create incident (Ctrl+Enter)"),
-        h("button", { type: "button", id: "ct-new", onclick: () => this.reset(true) }, "New call (Alt+N)")),
+        h("button", { type: "button", id: "ct-new", onclick: () => this.newCall() }, "New call (Alt+N)")),
       this.result);
     form.addEventListener("keydown", (e) => {
       if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); this.create(); }
@@ -83,7 +98,14 @@ export class CallTaking {
     root.append(form, h("datalist", { id: "ct-types" }, [...this.types].map(([code, name]) => h("option", { value: code }, name))));
   }
 
+  /** A new call typed in by the call-taker (Alt+N); a call still open is ended first. */
+  async newCall() {
+    await this.endCall();
+    this.reset(true);
+  }
+
   reset(focus = false) {
+    this.callId = null;
     this.receivedAt = new Date().toISOString();
     for (const el of [this.number, this.lat, this.lon, this.address, this.narrative, this.type]) el.value = "";
     this.channel.value = "voice";
@@ -100,6 +122,67 @@ export class CallTaking {
     this.typeName.textContent = "";
     this.decision.textContent = "";
     if (focus) { this.result.textContent = ""; this.number.focus(); }
+  }
+
+  // --- calls from the phone system ----------------------------------------------------------------
+
+  ringingCalls() {
+    return [...this.store.ringing.values()].sort((a, b) => Date.parse(a.received_at) - Date.parse(b.received_at));
+  }
+
+  renderIncoming() {
+    const calls = this.ringingCalls();
+    this.incomingHead.textContent = calls.length ? `Incoming calls (${calls.length}) - Alt+R answers the oldest` : "Incoming calls: none";
+    fill(this.incoming, calls.map((c) => h("li", {},
+      h("button", { type: "button", class: "ringing", dataset: { id: c.id }, onclick: () => this.answer(c.id) },
+        h("strong", {}, "RINGING "), `${c.caller_number || "no number"} (${c.channel}) `,
+        c.address || (c.lat != null ? `point ${c.lat.toFixed(4)}, ${c.lon.toFixed(4)}` : "no location"), " ",
+        h("span", { class: "timer", dataset: { since: c.received_at } }, elapsed(c.received_at))))));
+  }
+
+  tickIncoming() {
+    for (const t of this.incoming.querySelectorAll(".timer")) t.textContent = elapsed(t.dataset.since);
+  }
+
+  /** Answer a ringing call (the oldest when no id): its number, channel and location fill the form. */
+  async answer(id = this.ringingCalls()[0]?.id) {
+    if (!id) { this.result.textContent = "No call is ringing."; return; }
+    await this.endCall();
+    let call;
+    try {
+      call = await post(`/calls/${enc(id)}/answer`);
+    } catch (err) {
+      this.result.textContent = `Could not answer: ${err.message}`;
+      return;
+    }
+    this.reset();
+    this.result.textContent = "";
+    this.callId = call.id;
+    this.receivedAt = call.received_at;
+    this.number.value = call.caller_number || "";
+    this.channel.value = call.channel;
+    if (call.lat != null) { this.lat.value = String(call.lat); this.lon.value = String(call.lon); this.reverseGeocode(); }
+    else if (call.address) { this.address.value = call.address; this.geocode(); }
+    this.setOpenCall(call);
+    this.narrative.focus();
+  }
+
+  setOpenCall(call) {
+    this.openCall = call ? { id: call.id, label: call.caller_number || "no number" } : null;
+    this.callLine.textContent = call ? `ON CALL: ${this.openCall.label}${call.incident_id ? `, linked to ${call.incident_id}` : ""}` : "No call open.";
+    this.endButton.hidden = !call;
+  }
+
+  async endCall() {
+    const open = this.openCall;
+    if (!open) return;
+    try {
+      await post(`/calls/${enc(open.id)}/end`);
+      announce(`Call ${open.label} ended`);
+    } catch (err) {
+      if (err.status !== 409) announce(`Could not end the call ${open.label}: ${err.message}`); // 409: it already ended
+    }
+    if (this.openCall === open) this.setOpenCall(null);
   }
 
   // --- location -------------------------------------------------------------------------------
@@ -293,11 +376,17 @@ export class CallTaking {
     const flags = this.chosenFlags();
     let call;
     try {
-      call = await post("/calls", {
-        channel: this.channel.value, caller_number: this.number.value.trim() || null, received_at: this.receivedAt,
-        location, narrative: this.narrative.value,
-      });
-      await post(`/calls/${enc(call.id)}/answer`);
+      if (this.callId) {
+        call = await patch(`/calls/${enc(this.callId)}`, {
+          caller_number: this.number.value.trim() || null, narrative: this.narrative.value, ...(location ? { location } : {}),
+        });
+      } else {
+        call = await post("/calls", {
+          channel: this.channel.value, caller_number: this.number.value.trim() || null, received_at: this.receivedAt,
+          location, narrative: this.narrative.value,
+        });
+        await post(`/calls/${enc(call.id)}/answer`);
+      }
       if (this.narrative.value.trim()) {
         const suggested = await post(`/calls/${enc(call.id)}/triage`);
         const accepted = suggested.incident_type === type && suggested.priority === this.priority.value &&
@@ -308,6 +397,7 @@ export class CallTaking {
       }
       const incident = await post("/incidents", { incident_type: type, priority: this.priority.value, location, flags, calls: [call.id] });
       this.reset();
+      this.setOpenCall({ ...call, incident_id: incident.id }); // still on the line until End call
       this.result.textContent = `Incident ${incident.id} created (${type} ${incident.priority}) from call ${call.id}.`;
       announce(`Incident ${incident.id} created`);
       this.onCreated?.(incident);

@@ -1,8 +1,9 @@
-// What the console knows: open incidents and all units, kept current from the event stream.
+// What the console knows: open incidents, all units and (for call-takers) ringing calls, kept current
+// from the event stream.
 // Each event names what it touched; that incident or unit is re-read (coalesced: at most one read in
 // flight per object, and one more if events arrived meanwhile), so the view converges on the server's state.
 
-import { ApiError, enc, get } from "./api.js";
+import { ApiError, can, enc, get } from "./api.js";
 
 const FINISHED = new Set(["Closed", "Cancelled"]);
 
@@ -11,15 +12,21 @@ export class Store extends EventTarget {
     super();
     this.incidents = new Map(); // open incidents by id
     this.units = new Map();
+    this.ringing = new Map(); // calls waiting to be answered (from the phone system), by id
     this.reads = new Map();
+    this.takesCalls = can("call_taker", "supervisor");
   }
 
   async load() {
-    const [incidents, units] = await Promise.all([get("/incidents?open=true&limit=1000"), get("/units")]);
+    const [incidents, units, calls] = await Promise.all([
+      get("/incidents?open=true&limit=1000"), get("/units"), this.takesCalls ? get("/calls?active=true&limit=1000") : [],
+    ]);
     for (const i of incidents) this.incidents.set(i.id, i);
     for (const u of units) this.units.set(u.id, u);
+    for (const c of calls) if (c.status === "ringing") this.ringing.set(c.id, c);
     this.emit("incidents");
     this.emit("units");
+    this.emit("calls");
   }
 
   emit(type, detail) {
@@ -37,6 +44,9 @@ export class Store extends EventTarget {
         this.emit("units", { id: unit.id });
       }
       this.coalesce(`unit:${event.subject_id}`, () => this.readUnit(event.subject_id));
+    }
+    if (event.subject_type === "call" && this.takesCalls) {
+      this.coalesce(`call:${event.subject_id}`, () => this.readCall(event.subject_id));
     }
     if (event.incident_id) this.coalesce(`incident:${event.incident_id}`, () => this.readIncident(event.incident_id));
     this.emit("event", event);
@@ -67,6 +77,13 @@ export class Store extends EventTarget {
     const unit = await get(`/units/${enc(id)}`);
     this.units.set(unit.id, unit);
     this.emit("units", { id: unit.id });
+  }
+
+  async readCall(id) {
+    const call = await get(`/calls/${enc(id)}`);
+    if (call.status === "ringing") this.ringing.set(id, call);
+    else this.ringing.delete(id);
+    this.emit("calls", { id });
   }
 
   async readIncident(id) {
