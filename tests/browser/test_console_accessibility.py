@@ -117,3 +117,21 @@ def test_a_wrong_password_is_said_in_words(playwright_browser, server) -> None: 
     page.get_by_role("button", name="Log in").click()
     expect(page.locator("#login-error")).to_have_text("Wrong user name or password.")
     ctx.close()
+
+
+def test_an_unsure_address_offers_candidates_chosen_by_keyboard(playwright_browser, server) -> None:  # noqa: ANN001
+    ctx = playwright_browser.new_context(bypass_csp=True)
+    taker = ConsolePage(ctx.new_page(), server).log_in(CALL_TAKER)
+    page = taker.page
+    page.keyboard.press("Alt+n")
+    page.get_by_label("or address / intersection").fill("Valenci")
+    expect(page.locator("#ct-geo")).to_contain_text("NOT SURE")
+    expect(page.locator("#ct-address")).to_have_attribute("aria-expanded", "true")
+    page.keyboard.press("ArrowDown")
+    expect(page.get_by_role("option", name="Valencia Street")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#ct-address")).to_have_value("Valencia Street")
+    expect(page.locator("#ct-geo")).to_contain_text("FOUND: Valencia Street")
+    page.get_by_label("or address / intersection").fill("Nowhere Boulevard Xyz")
+    expect(page.locator("#ct-geo")).to_contain_text("NOT FOUND")
+    ctx.close()

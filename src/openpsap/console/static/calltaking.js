@@ -4,18 +4,13 @@
 // typing), accept or override, and Ctrl+Enter to record the call, the triage decision and the incident
 // at once. The call stays open until "End call" (Alt+E), or until the call-taker takes the next one.
 
-import { enc, get, patch, post } from "./api.js";
-import { announce, elapsed, FLAG_WORDS, fill, h } from "./dom.js";
+import { enc, patch, post } from "./api.js";
+import { announce, debounce, elapsed, FLAG_WORDS, fill, h } from "./dom.js";
+import { LocationFields } from "./location.js";
 
 const TRIAGE_DELAY_MS = 250;
-const GEOCODE_DELAY_MS = 250;
 const CHANNELS = ["voice", "text", "tty", "video", "telematics", "alarm", "admin"];
 const PRIORITIES = ["P1", "P2", "P3", "P4", "P5"];
-
-function debounce(fn, ms) {
-  let timer;
-  return (...args) => { clearTimeout(timer); timer = setTimeout(() => fn(...args), ms); };
-}
 
 export class CallTaking {
   constructor(root, { incidentTypes, store, onCreated }) {
@@ -26,7 +21,6 @@ export class CallTaking {
     this.openCall = null; // the call still open (answered, not ended): {id, label}
     this.suggestion = null;
     this.overridden = new Set();
-    this.geo = null;
     this.triageSeq = 0;
     this.build(root);
     this.reset();
@@ -40,12 +34,7 @@ export class CallTaking {
     const field = (id, label, input) => h("div", { class: "field" }, h("label", { for: id }, label), input);
     this.number = h("input", { id: "ct-number", type: "tel", autocomplete: "off", maxlength: "32" });
     this.channel = h("select", { id: "ct-channel" }, CHANNELS.map((c) => h("option", { value: c }, c)));
-    this.lat = h("input", { id: "ct-lat", inputmode: "decimal", placeholder: "37.7793", size: "9" });
-    this.lon = h("input", { id: "ct-lon", inputmode: "decimal", placeholder: "-122.4193", size: "10" });
-    this.address = h("input", { id: "ct-address", autocomplete: "off", role: "combobox", "aria-expanded": "false",
-      "aria-controls": "ct-candidates", "aria-describedby": "ct-geo", placeholder: "5th and Market, 200 Block of Market St" });
-    this.candidates = h("ul", { id: "ct-candidates", role: "listbox", class: "candidates", "aria-label": "Address candidates" });
-    this.geoStatus = h("p", { id: "ct-geo", class: "muted", "aria-live": "polite" });
+    this.where = new LocationFields();
     this.narrative = h("textarea", { id: "ct-narrative", rows: "5", maxlength: "20000",
       "aria-describedby": "ct-narrative-help", placeholder: "What the caller says..." });
     this.triageBox = h("section", { id: "ct-triage", class: "triage", "aria-live": "polite", "aria-labelledby": "ct-triage-h" });
@@ -56,13 +45,9 @@ export class CallTaking {
     this.decision = h("p", { id: "ct-decision", class: "muted" });
     this.result = h("p", { id: "ct-result", role: "status" });
 
-    this.address.addEventListener("input", debounce(() => this.geocode(), GEOCODE_DELAY_MS));
-    this.address.addEventListener("keydown", (e) => this.candidateKeys(e));
     this.narrative.addEventListener("input", debounce(() => this.triage(), TRIAGE_DELAY_MS));
     this.type.addEventListener("input", () => this.override("incident_type"));
     this.priority.addEventListener("change", () => this.override("priority"));
-    const reverse = debounce(() => this.reverseGeocode(), GEOCODE_DELAY_MS);
-    for (const el of [this.lat, this.lon]) el.addEventListener("input", reverse);
 
     this.incoming = h("ul", { id: "ct-incoming-list", class: "incoming" });
     this.incomingHead = h("h3", { id: "ct-incoming-h" }, "Incoming calls");
@@ -74,9 +59,7 @@ export class CallTaking {
       h("div", { class: "row" },
         field("ct-number", "Caller number", this.number),
         field("ct-channel", "Channel", this.channel)),
-      h("fieldset", { class: "location" }, h("legend", {}, "Location"),
-        h("div", { class: "row" }, field("ct-lat", "Latitude", this.lat), field("ct-lon", "Longitude", this.lon)),
-        field("ct-address", "or address / intersection", this.address), this.candidates, this.geoStatus),
+      this.where.element,
       field("ct-narrative", "Narrative", this.narrative),
       h("p", { id: "ct-narrative-help", class: "visually-hidden" }, "Triage updates as you type. Control Enter creates the incident."),
       this.triageBox,
@@ -107,15 +90,12 @@ export class CallTaking {
   reset(focus = false) {
     this.callId = null;
     this.receivedAt = new Date().toISOString();
-    for (const el of [this.number, this.lat, this.lon, this.address, this.narrative, this.type]) el.value = "";
+    for (const el of [this.number, this.narrative, this.type]) el.value = "";
+    this.where.reset();
     this.channel.value = "voice";
     this.priority.value = "P3";
     this.suggestion = null;
     this.overridden.clear();
-    this.geo = null;
-    this.candidates.replaceChildren();
-    this.address.setAttribute("aria-expanded", "false");
-    this.geoStatus.textContent = "";
     this.triageSeq += 1;
     this.renderTriage(null);
     this.renderFlags([]);
@@ -161,8 +141,8 @@ export class CallTaking {
     this.receivedAt = call.received_at;
     this.number.value = call.caller_number || "";
     this.channel.value = call.channel;
-    if (call.lat != null) { this.lat.value = String(call.lat); this.lon.value = String(call.lon); this.reverseGeocode(); }
-    else if (call.address) { this.address.value = call.address; this.geocode(); }
+    if (call.lat != null) this.where.setPoint(call.lat, call.lon);
+    else if (call.address) this.where.setAddress(call.address);
     this.setOpenCall(call);
     this.narrative.focus();
   }
@@ -183,91 +163,6 @@ export class CallTaking {
       if (err.status !== 409) announce(`Could not end the call ${open.label}: ${err.message}`); // 409: it already ended
     }
     if (this.openCall === open) this.setOpenCall(null);
-  }
-
-  // --- location -------------------------------------------------------------------------------
-
-  async geocode() {
-    const q = this.address.value.trim();
-    this.geo = null;
-    if (!q) { this.geoStatus.textContent = ""; this.candidates.replaceChildren(); return; }
-    const asked = q;
-    let r;
-    try {
-      r = await get(`/geocode?q=${enc(q)}`);
-    } catch (err) {
-      this.geoStatus.textContent = `Geocoding failed: ${err.message}`;
-      return;
-    }
-    if (this.address.value.trim() !== asked) return; // typed on meanwhile
-    if (r.status === "found") {
-      this.geo = r;
-      this.geoStatus.textContent = `FOUND: ${r.label} (${r.confidence || r.kind}) ${r.lat.toFixed(5)}, ${r.lon.toFixed(5)}`;
-      this.showCandidates([]);
-    } else if (r.status === "ambiguous") {
-      this.geoStatus.textContent = `NOT SURE: ${r.message} Arrow down to choose.`;
-      this.showCandidates(r.candidates);
-    } else {
-      this.geoStatus.textContent = `NOT FOUND: ${r.message || "no such street"}`;
-      this.showCandidates([]);
-    }
-  }
-
-  /** A point from the phone system: say which street it is on, so the call-taker can confirm it with the caller. */
-  async reverseGeocode() {
-    const asked = `${this.lat.value.trim()},${this.lon.value.trim()}`;
-    let point;
-    try { point = this.location(); } catch (err) { this.geoStatus.textContent = `POINT: ${err.message}`; return; }
-    if (!point || point.source !== "device") return;
-    try {
-      const r = await get(`/reverse-geocode?lat=${point.lat}&lon=${point.lon}`);
-      if (asked !== `${this.lat.value.trim()},${this.lon.value.trim()}`) return;
-      this.geoStatus.textContent = `POINT: ${r.label}${r.message ? ` (${r.message})` : ""}`;
-    } catch (err) {
-      if (asked === `${this.lat.value.trim()},${this.lon.value.trim()}`) this.geoStatus.textContent = `POINT: ${err.message}`;
-    }
-  }
-
-  showCandidates(list) {
-    fill(this.candidates, ...list.map((c, n) =>
-      h("li", { role: "option", id: `ct-cand-${n}`, tabindex: "-1", "aria-selected": "false",
-        onclick: () => this.pick(c), onkeydown: (e) => { if (e.key === "Enter") { e.preventDefault(); this.pick(c); } } }, c)));
-    this.address.setAttribute("aria-expanded", list.length ? "true" : "false");
-  }
-
-  candidateKeys(e) {
-    const options = [...this.candidates.children];
-    if (e.key === "ArrowDown" && options.length) {
-      e.preventDefault();
-      options[0].focus();
-      this.candidates.onkeydown = (ev) => {
-        const at = options.indexOf(document.activeElement);
-        if (ev.key === "ArrowDown") { ev.preventDefault(); options[Math.min(options.length - 1, at + 1)].focus(); }
-        if (ev.key === "ArrowUp") { ev.preventDefault(); (at <= 0 ? this.address : options[at - 1]).focus(); }
-        if (ev.key === "Escape") this.address.focus();
-      };
-    }
-  }
-
-  pick(candidate) {
-    this.address.value = candidate;
-    this.showCandidates([]);
-    this.address.focus();
-    this.geocode();
-  }
-
-  location() {
-    const lat = parseFloat(this.lat.value);
-    const lon = parseFloat(this.lon.value);
-    if (this.lat.value.trim() || this.lon.value.trim()) {
-      if (!Number.isFinite(lat) || !Number.isFinite(lon) || Math.abs(lat) > 90 || Math.abs(lon) > 180) {
-        throw new Error("the point needs a latitude (-90..90) and a longitude (-180..180)");
-      }
-      return { lat, lon, source: "device" };
-    }
-    if (this.geo) return { lat: this.geo.lat, lon: this.geo.lon, address: this.geo.label, source: "caller" };
-    const typed = this.address.value.trim();
-    return typed ? { address: typed, source: "caller" } : null;
   }
 
   // --- triage ---------------------------------------------------------------------------------
@@ -370,7 +265,7 @@ export class CallTaking {
       return;
     }
     let location;
-    try { location = this.location(); } catch (err) { this.result.textContent = `Location: ${err.message}`; this.lat.focus(); return; }
+    try { location = this.where.value(); } catch (err) { this.result.textContent = `Location: ${err.message}`; this.where.focus(); return; }
     this.busy = true;
     this.result.textContent = "Creating...";
     const flags = this.chosenFlags();

@@ -23,6 +23,12 @@ export function fill(el, ...children) {
   return el;
 }
 
+/** fn, called once the calls have paused for ms. */
+export function debounce(fn, ms) {
+  let timer;
+  return (...args) => { clearTimeout(timer); timer = setTimeout(() => fn(...args), ms); };
+}
+
 /** "4:07" or "1:02:09" since an ISO time. */
 export function elapsed(iso, now = Date.now()) {
   const s = Math.max(0, Math.floor((now - Date.parse(iso)) / 1000));
