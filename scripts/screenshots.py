@@ -15,10 +15,11 @@ import sys
 import tempfile
 from pathlib import Path
 
+import httpx
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).parent))
-from console_harness import demo_database, launch, log_in, server  # noqa: E402
+from console_harness import demo_database, launch, log_in, server, token  # noqa: E402
 
 VIEWPORT = {"width": 1440, "height": 900}
 
@@ -46,11 +47,20 @@ def main() -> None:
             browser = launch(p)
             taker = browser.new_context(viewport=VIEWPORT, bypass_csp=True).new_page()
             log_in(taker, base, "calltaker", passwords["calltaker"])
+            # the phone system delivers a second call (number and handset point) while the first is taken
+            httpx.post(f"{base}/api/v1/calls", json={"channel": "voice", "caller_number": "415-555-0188",
+                       "location": {"lat": 37.76492, "lon": -122.42191, "uncertainty_m": 25, "source": "device"}},
+                       headers={"Authorization": f"Bearer {token(base, 'calltaker', passwords['calltaker'])}"}).raise_for_status()
+            taker.wait_for_selector(".ringing")
             take_call(taker, "5th and Market", "hi um I'm six and I'm all by myself and I want a friend")
             taker.screenshot(path=args.out / "call-taking-lonely-child.png")
             taker.keyboard.press("Control+Enter")
             taker.wait_for_selector("#ct-result:has-text('created')")
-            take_call(taker, "Valencia St & 16th St", "my mommy won't wake up")
+            taker.keyboard.press("Alt+r")  # answer the ringing call: its number and point fill in
+            taker.wait_for_selector("#ct-geo:has-text('POINT')")
+            taker.keyboard.type("my mommy won't wake up", delay=10)
+            taker.wait_for_selector("#ct-urgency:has-text('HIGH')")
+            taker.wait_for_timeout(600)
             taker.screenshot(path=args.out / "call-taking-high.png")
             taker.keyboard.press("Control+Enter")
             taker.wait_for_selector("#ct-result:has-text('created')")

@@ -149,7 +149,8 @@ export class CallTaking {
 
   setOpenCall(call) {
     this.openCall = call ? { id: call.id, label: call.caller_number || "no number" } : null;
-    this.callLine.textContent = call ? `ON CALL: ${this.openCall.label}${call.incident_id ? `, linked to ${call.incident_id}` : ""}` : "No call open.";
+    this.callLine.textContent = call ? `ON CALL: ${this.openCall.label}${call.incident_id ? `, linked to ${call.incident_id}` : ""}`
+      : "No call open. Alt+R answers a ringing call; Alt+N takes one typed in (recorded with its incident).";
     this.endButton.hidden = !call;
   }
 
