@@ -32,6 +32,10 @@ async function request(method, path, body, { key, signal } = {}) {
     throw new ApiError(401, { message: "your session has ended; log in again" });
   }
   const data = r.status === 204 ? null : await r.json().catch(() => null);
+  if (r.status === 403 && data?.message?.includes("X-CSRF-Token")) {
+    window.location.reload(); // another login in this browser replaced the session: reload for its token
+    throw new ApiError(403, { message: "this page's session was replaced by another login; reloading" });
+  }
   if (!r.ok) throw new ApiError(r.status, data);
   return data;
 }
