@@ -17,9 +17,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 CALL_TAKER = "ct"
 ADMIN = "adm"
 
-pytestmark = pytest.mark.browser
-
-
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/browser/" in str(item.path).replace(os.sep, "/"):

@@ -50,6 +50,11 @@ def test_call_taker_and_dispatcher_work_two_childrens_calls_to_a_closed_incident
     # the urgent call goes to the top of the dispatcher's queue
     expect(disp.queue_item(urgent)).to_contain_text("P1")
     expect(disp.page.locator(".queue-item").first).to_have_attribute("data-id", urgent)
+    disp.page.get_by_label("Priority", exact=True).select_option("8")  # filter: P2 and higher hides the P5
+    expect(disp.queue_item(lonely)).to_have_count(0)
+    expect(disp.queue_item(urgent)).to_be_visible()
+    disp.page.get_by_label("Priority", exact=True).select_option("0")
+    expect(disp.queue_item(lonely)).to_be_visible()
 
     # 3. the dispatcher opens it, sees the recommendation, dispatches it by the command line
     disp.queue_item(urgent).click()
