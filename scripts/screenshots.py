@@ -1,0 +1,96 @@
+"""Screenshots of the real console for the README: docs/screenshots/*.png.
+
+Starts the server on a fresh San Francisco demo database, takes two children's calls as a call-taker,
+works the urgent one as a dispatcher, and photographs each step in Debian's Chromium.
+
+    .venv/bin/python scripts/screenshots.py [--out docs/screenshots]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import httpx
+from playwright.sync_api import sync_playwright
+
+sys.path.insert(0, str(Path(__file__).parent))
+from console_harness import demo_database, launch, log_in, server, token  # noqa: E402
+
+VIEWPORT = {"width": 1440, "height": 900}
+
+
+def take_call(page, address: str, words: str) -> str:  # noqa: ANN001
+    page.keyboard.press("Alt+n")
+    page.fill("#ct-number", "415-555-0101")
+    page.fill("#ct-address", address)
+    page.wait_for_selector("#ct-geo:has-text('FOUND')")
+    page.click("#ct-narrative")
+    page.keyboard.type(words, delay=10)
+    page.wait_for_selector("#ct-urgency")
+    page.wait_for_timeout(600)
+    return words
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "docs" / "screenshots")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        url, passwords = demo_database(Path(tmp))
+        with server(url) as base, sync_playwright() as p:
+            browser = launch(p)
+            taker = browser.new_context(viewport=VIEWPORT, bypass_csp=True).new_page()
+            log_in(taker, base, "calltaker", passwords["calltaker"])
+            # the phone system delivers a second call (number and handset point) while the first is taken
+            httpx.post(f"{base}/api/v1/calls", json={"channel": "voice", "caller_number": "415-555-0188",
+                       "location": {"lat": 37.76492, "lon": -122.42191, "uncertainty_m": 25, "source": "device"}},
+                       headers={"Authorization": f"Bearer {token(base, 'calltaker', passwords['calltaker'])}"}).raise_for_status()
+            taker.wait_for_selector(".ringing")
+            take_call(taker, "5th and Market", "hi um I'm six and I'm all by myself and I want a friend")
+            taker.screenshot(path=args.out / "call-taking-lonely-child.png")
+            taker.keyboard.press("Control+Enter")
+            taker.wait_for_selector("#ct-result:has-text('created')")
+            taker.keyboard.press("Alt+r")  # answer the ringing call: its number and point fill in
+            taker.wait_for_selector("#ct-geo:has-text('POINT')")
+            taker.keyboard.type("my mommy won't wake up", delay=10)
+            taker.wait_for_selector("#ct-urgency:has-text('HIGH')")
+            taker.wait_for_timeout(600)
+            taker.screenshot(path=args.out / "call-taking-high.png")
+            taker.keyboard.press("Control+Enter")
+            taker.wait_for_selector("#ct-result:has-text('created')")
+            urgent = taker.inner_text("#ct-result").split()[1]
+
+            disp = browser.new_context(viewport=VIEWPORT, bypass_csp=True).new_page()
+            log_in(disp, base, "dispatcher", passwords["dispatcher"])
+            disp.click(f".queue-item[data-id='{urgent}']")
+            disp.wait_for_selector("#dispatch-recommended")
+            disp.wait_for_timeout(1500)  # the basemap tiles
+            disp.screenshot(path=args.out / "dispatcher-recommendation.png")
+            disp.keyboard.press("F2")
+            disp.keyboard.type(f"D {urgent}")
+            disp.keyboard.press("Enter")
+            disp.wait_for_selector("#cmd-result:has-text('dispatched')")
+            first = disp.inner_text("#cmd-result").split(",")[0].split()[0]
+            disp.keyboard.type(f"ER {first}")
+            disp.keyboard.press("Enter")
+            disp.wait_for_selector(f"#unit-board .unit[data-id='{first}']:has-text('En route')")
+            disp.wait_for_timeout(800)
+            disp.screenshot(path=args.out / "dispatcher-en-route.png")
+            disp.evaluate("window.openpsap.stream.drop(4000)")
+            disp.wait_for_selector("#offline-banner:not([hidden])")
+            disp.screenshot(path=args.out / "offline.png", clip={"x": 0, "y": 0, "width": VIEWPORT["width"], "height": 300})
+            browser.close()
+    for png in sorted(args.out.glob("*.png")):
+        if shutil.which("pngquant"):  # 256 colours: a third of the size, same picture (apt-get install pngquant)
+            subprocess.run(["pngquant", "--force", "--skip-if-larger", "--ext", ".png", "--quality", "70-95", str(png)], check=False)
+        print(f"{png} {png.stat().st_size // 1024} KB")
+
+
+if __name__ == "__main__":
+    main()

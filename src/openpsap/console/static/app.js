@@ -1,0 +1,117 @@
+// Boots the console: loads the state, starts the live stream, wires the panels and the keys.
+
+import { boot, can, get, me, post } from "./api.js";
+import { CallTaking } from "./calltaking.js";
+import { installCommandLine } from "./cmdline.js";
+import { HELP } from "./commands.js";
+import { Detail } from "./detail.js";
+import { h } from "./dom.js";
+import { IncidentMap } from "./map.js";
+import { Queue } from "./queue.js";
+import { Store } from "./store.js";
+import { LiveStream } from "./stream.js";
+import { UnitBoard } from "./units.js";
+
+const CONSOLE_ROLES = ["call_taker", "dispatcher", "supervisor", "analyst"]; // who may read incidents, units and the stream
+const KEYS = [
+  ["F1", "this help"],
+  ["F2", "command line"],
+  ["Alt+R", "answer the oldest ringing call (call-takers)"],
+  ["Alt+N", "new call typed in (call-takers)"],
+  ["Alt+E", "end the open call"],
+  ["Ctrl+Enter", "create the incident from the call panel"],
+  ["Alt+A", "accept the triage suggestion"],
+  ["Alt+Q", "incident queue (arrow keys move, Enter opens)"],
+  ["Alt+U", "unit board (Enter on a unit changes its status)"],
+  ["Alt+I", "the open incident"],
+  ["Esc", "close a dialog"],
+];
+
+async function main() {
+  const $ = (id) => document.getElementById(id);
+  if (!boot.vendor_ready) $("vendor-banner").hidden = false;
+  $("logout-button").addEventListener("click", async () => {
+    await post("/auth/logout").catch(() => null);
+    window.location.reload();
+  });
+  if (!can(...CONSOLE_ROLES)) {
+    $("role-banner").hidden = false;
+    $("role-banner").textContent = `This console is for call-takers, dispatchers, supervisors and analysts; ` +
+      `your roles (${[...me.roles].join(", ")}) work through the API (/api/v1/docs).`;
+    document.querySelector("main.layout").hidden = true;
+    document.querySelector("footer.cmdbar").hidden = true;
+    $("conn").hidden = true;
+    return;
+  }
+  setInterval(() => { $("clock").textContent = new Date().toLocaleTimeString([], { hour12: false }); }, 1000);
+
+  const health = await get("/health");
+  const store = new Store();
+  const [incidentTypes, dispositions] = await Promise.all([get("/incident-types"), get("/dispositions"), store.load()]);
+
+  const units = new UnitBoard($("units-body"), store);
+  const map = new IncidentMap($("map"), store, { basemap: boot.basemap, onOpen: (id) => openIncident(id) });
+  const detail = new Detail($("detail-body"), store, {
+    dispositions,
+    onRecommendation: (incident, rec) => {
+      const ids = rec ? rec.units : [];
+      units.setHighlight(ids);
+      map.showRecommendation(incident, ids);
+    },
+  });
+  const queue = new Queue($("queue-body"), store, { onOpen: (id) => openIncident(id) });
+  async function openIncident(id) {
+    queue.selected = id;
+    await detail.open(id);
+  }
+  let calls = null;
+  if (can("call_taker", "supervisor")) {
+    $("calltaking").hidden = false;
+    calls = new CallTaking($("calltaking-body"), { incidentTypes, store });
+  }
+  queue.render();
+  units.render();
+
+  installCommandLine({ form: $("cmd-form"), input: $("cmd"), onOpen: openIncident });
+  $("help-body").append(
+    h("h3", {}, "Keys"), h("dl", {}, KEYS.map(([k, what]) => [h("dt", {}, h("kbd", {}, k)), h("dd", {}, what)])),
+    h("h3", {}, "Commands"), h("dl", {}, HELP.map(([c, what]) => [h("dt", {}, h("code", {}, c)), h("dd", {}, what)])));
+  $("help-button").addEventListener("click", () => $("help-dialog").showModal());
+
+  document.addEventListener("keydown", (e) => {
+    if (e.key === "F1") { e.preventDefault(); $("help-dialog").showModal(); }
+    else if (e.key === "F2") { e.preventDefault(); $("cmd").focus(); }
+    else if (e.altKey && !e.ctrlKey && !e.metaKey) {
+      const k = e.key.toLowerCase();
+      if (k === "n" && calls) { e.preventDefault(); calls.newCall(); }
+      else if (k === "r" && calls) { e.preventDefault(); calls.answer(); }
+      else if (k === "e" && calls) { e.preventDefault(); calls.endCall(); }
+      else if (k === "a" && calls) { e.preventDefault(); calls.accept(); }
+      else if (k === "q") { e.preventDefault(); queue.focus(); }
+      else if (k === "u") { e.preventDefault(); document.querySelector("#unit-board .unit")?.focus(); }
+      else if (k === "i") { e.preventDefault(); document.getElementById("detail-title")?.focus(); }
+    }
+  });
+
+  const conn = $("conn");
+  const stream = new LiveStream({
+    after: health.last_seq,
+    onEvent: (event) => store.apply(event),
+    onState: (state) => {
+      conn.textContent = state === "live" ? "LIVE" : state === "offline" ? "OFFLINE" : "CONNECTING";
+      conn.className = `conn conn-${state}`;
+      $("offline-banner").hidden = state !== "offline";
+      document.body.classList.toggle("is-offline", state === "offline");
+    },
+  });
+  stream.start();
+  // for the browser tests, the benchmark and a curious supervisor's devtools
+  window.openpsap = { store, stream, queue, detail, units, map, calls, ready: true };
+  document.body.dataset.ready = "true";
+}
+
+main().catch((err) => {
+  document.body.prepend(h("div", { class: "banner banner-offline", role: "alert" },
+    `The console could not start: ${err.message}. Reload the page; if it persists, check the server.`));
+  console.error(err);
+});

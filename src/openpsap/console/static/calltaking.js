@@ -1,0 +1,310 @@
+// The call-taking panel: ringing calls from the phone system (answer with Alt+R: number, channel and
+// point filled in) or a new call typed in (Alt+N: number, channel, location by point or typed address
+// with live geocoding), the narrative with live triage (debounced, cancelled when stale, never blocking
+// typing), accept or override, and Ctrl+Enter to record the call, the triage decision and the incident
+// at once. The call stays open until "End call" (Alt+E), or until the call-taker takes the next one.
+
+import { enc, patch, post } from "./api.js";
+import { announce, debounce, elapsed, FLAG_WORDS, fill, h } from "./dom.js";
+import { LocationFields } from "./location.js";
+
+const TRIAGE_DELAY_MS = 250;
+const CHANNELS = ["voice", "text", "tty", "video", "telematics", "alarm", "admin"];
+const PRIORITIES = ["P1", "P2", "P3", "P4", "P5"];
+
+export class CallTaking {
+  constructor(root, { incidentTypes, store, onCreated }) {
+    this.types = new Map(incidentTypes.map((t) => [t.code, t.name]));
+    this.store = store;
+    this.onCreated = onCreated;
+    this.callId = null; // the answered phone-system call this form is working, if any
+    this.openCall = null; // the call still open (answered, not ended): {id, label}
+    this.suggestion = null;
+    this.overridden = new Set();
+    this.triageSeq = 0;
+    this.build(root);
+    this.reset();
+    this.setOpenCall(null);
+    store.addEventListener("calls", () => this.renderIncoming());
+    setInterval(() => this.tickIncoming(), 1000);
+    this.renderIncoming();
+  }
+
+  build(root) {
+    const field = (id, label, input) => h("div", { class: "field" }, h("label", { for: id }, label), input);
+    this.number = h("input", { id: "ct-number", type: "tel", autocomplete: "off", maxlength: "32" });
+    this.channel = h("select", { id: "ct-channel" }, CHANNELS.map((c) => h("option", { value: c }, c)));
+    this.where = new LocationFields();
+    this.narrative = h("textarea", { id: "ct-narrative", rows: "5", maxlength: "20000",
+      "aria-describedby": "ct-narrative-help", placeholder: "What the caller says..." });
+    this.triageBox = h("section", { id: "ct-triage", class: "triage", "aria-live": "polite", "aria-labelledby": "ct-triage-h" });
+    this.type = h("input", { id: "ct-type", list: "ct-types", spellcheck: "false", autocomplete: "off" });
+    this.typeName = h("span", { id: "ct-type-name", class: "muted" });
+    this.priority = h("select", { id: "ct-priority" }, PRIORITIES.map((p) => h("option", { value: p }, p)));
+    this.flagBox = h("fieldset", { id: "ct-flags", class: "flag-choices" }, h("legend", {}, "Flags"));
+    this.decision = h("p", { id: "ct-decision", class: "muted" });
+    this.result = h("p", { id: "ct-result", role: "status" });
+
+    this.narrative.addEventListener("input", debounce(() => this.triage(), TRIAGE_DELAY_MS));
+    this.type.addEventListener("input", () => this.override("incident_type"));
+    this.priority.addEventListener("change", () => this.override("priority"));
+
+    this.incoming = h("ul", { id: "ct-incoming-list", class: "incoming" });
+    this.incomingHead = h("h3", { id: "ct-incoming-h" }, "Incoming calls");
+    this.callLine = h("p", { id: "ct-call", class: "call-line", "aria-live": "polite" });
+    this.endButton = h("button", { type: "button", id: "ct-end", hidden: true, onclick: () => this.endCall() }, "End call (Alt+E)");
+    root.append(h("section", { id: "ct-incoming", "aria-labelledby": "ct-incoming-h" }, this.incomingHead, this.incoming),
+      h("div", { class: "row" }, this.callLine, this.endButton));
+    const form = h("form", { id: "ct-form", onsubmit: (e) => { e.preventDefault(); this.create(); } },
+      h("div", { class: "row" },
+        field("ct-number", "Caller number", this.number),
+        field("ct-channel", "Channel", this.channel)),
+      this.where.element,
+      field("ct-narrative", "Narrative", this.narrative),
+      h("p", { id: "ct-narrative-help", class: "visually-hidden" }, "Triage updates as you type. Control Enter creates the incident."),
+      this.triageBox,
+      h("fieldset", { class: "decide" }, h("legend", {}, "Decision"),
+        h("div", { class: "row" },
+          field("ct-type", "Type", this.type), this.typeName,
+          field("ct-priority", "Priority", this.priority)),
+        this.flagBox,
+        h("div", { class: "row" },
+          h("button", { type: "button", id: "ct-accept", onclick: () => this.accept() }, "Accept suggestion (Alt+A)"),
+          this.decision)),
+      h("div", { class: "row" },
+        h("button", { type: "submit", id: "ct-create", class: "primary" }, "Create incident (Ctrl+Enter)"),
+        h("button", { type: "button", id: "ct-new", onclick: () => this.newCall() }, "New call (Alt+N)")),
+      this.result);
+    form.addEventListener("keydown", (e) => {
+      if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); this.create(); }
+    });
+    root.append(form, h("datalist", { id: "ct-types" }, [...this.types].map(([code, name]) => h("option", { value: code }, name))));
+  }
+
+  /** A new call typed in by the call-taker (Alt+N); a call still open is ended first. */
+  async newCall() {
+    await this.endCall();
+    this.reset(true);
+  }
+
+  reset(focus = false) {
+    this.callId = null;
+    this.receivedAt = new Date().toISOString();
+    for (const el of [this.number, this.narrative, this.type]) el.value = "";
+    this.where.reset();
+    this.channel.value = "voice";
+    this.priority.value = "P3";
+    this.suggestion = null;
+    this.overridden.clear();
+    this.triageSeq += 1;
+    this.renderTriage(null);
+    this.renderFlags([]);
+    this.typeName.textContent = "";
+    this.decision.textContent = "";
+    if (focus) { this.result.textContent = ""; this.number.focus(); }
+  }
+
+  // --- calls from the phone system ----------------------------------------------------------------
+
+  ringingCalls() {
+    return [...this.store.ringing.values()].sort((a, b) => Date.parse(a.received_at) - Date.parse(b.received_at));
+  }
+
+  renderIncoming() {
+    const calls = this.ringingCalls();
+    this.incomingHead.textContent = calls.length ? `Incoming calls (${calls.length}) - Alt+R answers the oldest` : "Incoming calls: none";
+    fill(this.incoming, calls.map((c) => h("li", {},
+      h("button", { type: "button", class: "ringing", dataset: { id: c.id }, onclick: () => this.answer(c.id) },
+        h("strong", {}, "RINGING "), `${c.caller_number || "no number"} (${c.channel}) `,
+        c.address || (c.lat != null ? `point ${c.lat.toFixed(4)}, ${c.lon.toFixed(4)}` : "no location"), " ",
+        h("span", { class: "timer", dataset: { since: c.received_at } }, elapsed(c.received_at))))));
+  }
+
+  tickIncoming() {
+    for (const t of this.incoming.querySelectorAll(".timer")) t.textContent = elapsed(t.dataset.since);
+  }
+
+  /** Answer a ringing call (the oldest when no id): its number, channel and location fill the form. */
+  async answer(id = this.ringingCalls()[0]?.id) {
+    if (!id) { this.result.textContent = "No call is ringing."; return; }
+    await this.endCall();
+    let call;
+    try {
+      call = await post(`/calls/${enc(id)}/answer`);
+    } catch (err) {
+      this.result.textContent = `Could not answer: ${err.message}`;
+      return;
+    }
+    this.reset();
+    this.result.textContent = "";
+    this.callId = call.id;
+    this.receivedAt = call.received_at;
+    this.number.value = call.caller_number || "";
+    this.channel.value = call.channel;
+    if (call.lat != null) this.where.setPoint(call.lat, call.lon);
+    else if (call.address) this.where.setAddress(call.address);
+    this.setOpenCall(call);
+    this.narrative.focus();
+  }
+
+  setOpenCall(call) {
+    this.openCall = call ? { id: call.id, label: call.caller_number || "no number" } : null;
+    this.callLine.textContent = call ? `ON CALL: ${this.openCall.label}${call.incident_id ? `, linked to ${call.incident_id}` : ""}`
+      : "No call open. Alt+R answers a ringing call; Alt+N takes one typed in (recorded with its incident).";
+    this.endButton.hidden = !call;
+  }
+
+  async endCall() {
+    const open = this.openCall;
+    if (!open) return;
+    try {
+      await post(`/calls/${enc(open.id)}/end`);
+      announce(`Call ${open.label} ended`);
+    } catch (err) {
+      if (err.status !== 409) announce(`Could not end the call ${open.label}: ${err.message}`); // 409: it already ended
+    }
+    if (this.openCall === open) this.setOpenCall(null);
+  }
+
+  // --- triage ---------------------------------------------------------------------------------
+
+  async triage() {
+    const text = this.narrative.value;
+    const mine = ++this.triageSeq;
+    this.controller?.abort();
+    if (!text.trim()) { this.suggestion = null; this.renderTriage(null); return; }
+    this.controller = new AbortController();
+    try {
+      const result = await post("/triage", { text }, { signal: this.controller.signal });
+      if (mine !== this.triageSeq) return; // a newer keystroke is being triaged
+      this.suggestion = result;
+      this.renderTriage(result);
+      this.follow();
+    } catch (err) {
+      if (err.name !== "AbortError" && mine === this.triageSeq) {
+        fill(this.triageBox, h("p", { class: "error" }, `Triage unavailable (${err.message}); decide by protocol.`));
+      }
+    }
+  }
+
+  renderTriage(t) {
+    if (!t) {
+      fill(this.triageBox, h("h3", { id: "ct-triage-h" }, "Triage"), h("p", { class: "muted" }, "Type what the caller says; suggestions appear here."));
+      return;
+    }
+    fill(this.triageBox,
+      h("h3", { id: "ct-triage-h" }, "Triage suggestion"),
+      h("p", { class: "triage-head" },
+        h("span", { id: "ct-urgency", class: `urgency urgency-${t.urgency}` }, `${t.urgency.toUpperCase()} URGENCY`), " ",
+        h("span", { id: "ct-suggested-type" }, `${t.incident_type} ${this.types.get(t.incident_type) || ""}`), " ",
+        h("span", { class: `prio prio-${t.priority}` }, t.priority), " ",
+        h("span", { class: "muted" }, `response: ${t.response.replace("_", " ")}`)),
+      t.flags.length ? h("p", { id: "ct-flag-words", class: "flags" }, t.flags.map((f) => h("span", { class: `flag flag-${f}` }, FLAG_WORDS[f] || f))) : null,
+      h("h4", {}, "Ask next"),
+      h("ol", { id: "ct-questions", class: "questions" }, t.questions.map((q) => h("li", {}, q))),
+      t.evidence.length ? h("details", { open: true }, h("summary", {}, "Why (evidence)"),
+        h("ul", { id: "ct-evidence" }, t.evidence.map((e) => h("li", {}, `"${e.matched}": ${e.cue} -> ${e.effect}`)))) : null,
+      t.notes?.length ? h("ul", {}, t.notes.map((n) => h("li", {}, n))) : null,
+    );
+  }
+
+  /** Fields the call-taker has not touched follow the latest suggestion. */
+  follow() {
+    const t = this.suggestion;
+    if (!t) return;
+    if (!this.overridden.has("incident_type")) this.type.value = t.incident_type;
+    if (!this.overridden.has("priority")) this.priority.value = t.priority;
+    if (!this.overridden.has("flags")) this.renderFlags(t.flags, t.flags);
+    this.showDecision();
+  }
+
+  renderFlags(suggested, checked = []) {
+    const current = new Set(this.overridden.has("flags") ? this.chosenFlags() : checked);
+    const all = [...new Set([...suggested, ...current])];
+    fill(this.flagBox, h("legend", {}, "Flags"), all.length ? null : h("span", { class: "muted" }, "none"),
+      all.map((f) => h("label", { class: "check" },
+        h("input", { type: "checkbox", value: f, checked: current.has(f), onchange: () => this.override("flags") }), ` ${FLAG_WORDS[f] || f}`)));
+  }
+
+  chosenFlags() {
+    return [...this.flagBox.querySelectorAll("input:checked")].map((i) => i.value);
+  }
+
+  override(field) {
+    this.overridden.add(field);
+    this.showDecision();
+  }
+
+  accept() {
+    this.overridden.clear();
+    this.follow();
+    this.decision.textContent = this.suggestion ? "Suggestion accepted." : "No suggestion yet.";
+  }
+
+  accepted() {
+    const t = this.suggestion;
+    if (!t) return false;
+    const flags = this.chosenFlags().sort().join();
+    return this.type.value.trim().toUpperCase() === t.incident_type && this.priority.value === t.priority && flags === [...t.flags].sort().join();
+  }
+
+  showDecision() {
+    const code = this.type.value.trim().toUpperCase();
+    this.typeName.textContent = this.types.get(code) || (code ? "unknown type" : "");
+    if (!this.suggestion) { this.decision.textContent = ""; return; }
+    this.decision.textContent = this.accepted() ? "Following the suggestion." : "OVERRIDDEN: your choice differs from the suggestion.";
+  }
+
+  // --- create ---------------------------------------------------------------------------------
+
+  async create() {
+    if (this.busy) return;
+    const type = this.type.value.trim().toUpperCase();
+    if (!this.types.has(type)) {
+      this.result.textContent = type ? `Unknown incident type '${type}': choose one from the list.` : "Choose an incident type (or type the narrative for a suggestion).";
+      this.type.focus();
+      return;
+    }
+    let location;
+    try { location = this.where.value(); } catch (err) { this.result.textContent = `Location: ${err.message}`; this.where.focus(); return; }
+    this.busy = true;
+    this.result.textContent = "Creating...";
+    const flags = this.chosenFlags();
+    let call;
+    try {
+      if (this.callId) {
+        call = await patch(`/calls/${enc(this.callId)}`, {
+          caller_number: this.number.value.trim() || null, narrative: this.narrative.value, ...(location ? { location } : {}),
+        });
+      } else {
+        call = await post("/calls", {
+          channel: this.channel.value, caller_number: this.number.value.trim() || null, received_at: this.receivedAt,
+          location, narrative: this.narrative.value,
+        });
+        await post(`/calls/${enc(call.id)}/answer`);
+      }
+      if (this.narrative.value.trim()) {
+        const suggested = await post(`/calls/${enc(call.id)}/triage`);
+        const accepted = suggested.incident_type === type && suggested.priority === this.priority.value &&
+          [...suggested.flags].sort().join() === [...flags].sort().join();
+        await post(`/calls/${enc(call.id)}/triage-decision`, {
+          accepted, urgency: suggested.urgency, incident_type: type, flags, suggested_event_id: suggested.event_id,
+        });
+      }
+      const incident = await post("/incidents", { incident_type: type, priority: this.priority.value, location, flags, calls: [call.id] });
+      this.reset();
+      this.setOpenCall({ ...call, incident_id: incident.id }); // still on the line until End call
+      this.result.textContent = `Incident ${incident.id} created (${type} ${incident.priority}) from call ${call.id}.`;
+      announce(`Incident ${incident.id} created`);
+      this.onCreated?.(incident);
+    } catch (err) {
+      this.result.textContent = `Not created: ${err.message}${call ? ` (call ${call.id} is recorded)` : ""}`;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  focus() {
+    this.number.focus();
+  }
+}

@@ -1,0 +1,75 @@
+"""Page objects for the console: what a call-taker or dispatcher does, in their words."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from playwright.sync_api import Page, expect
+
+from tests.conftest import PASSWORD
+
+TIMEOUT_MS = 5000
+
+
+class ConsolePage:
+    def __init__(self, page: Page, base: str) -> None:
+        self.page = page
+        self.base = base
+        page.set_default_timeout(TIMEOUT_MS)
+        self.errors: list[str] = []
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.on("console", lambda m: self.errors.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+
+    def log_in(self, username: str, password: str = PASSWORD) -> ConsolePage:
+        self.page.goto(f"{self.base}/")
+        self.page.get_by_label("User name").fill(username)
+        self.page.get_by_label("Password").fill(password)
+        self.page.get_by_role("button", name="Log in").click()
+        expect(self.page.locator("body")).to_have_attribute("data-ready", "true")
+        expect(self.page.locator("#conn")).to_have_text("LIVE")
+        return self
+
+    # --- call-taker ---
+
+    def new_call(self, *, number: str = "", address: str = "") -> None:
+        self.page.keyboard.press("Alt+n")
+        expect(self.page.locator("#ct-number")).to_be_focused()
+        if number:
+            self.page.keyboard.type(number)
+        if address:
+            self.page.get_by_label("or address / intersection").fill(address)
+            expect(self.page.locator("#ct-geo")).to_contain_text("FOUND")
+
+    def say(self, text: str) -> None:
+        """Type the caller's words into the narrative the way a call-taker does, key by key."""
+        self.page.get_by_label("Narrative").click()
+        self.page.keyboard.type(text, delay=5)
+
+    def triage(self) -> Any:
+        return self.page.locator("#ct-triage")
+
+    def create_incident(self) -> str:
+        self.page.keyboard.press("Control+Enter")
+        result = self.page.locator("#ct-result")
+        expect(result).to_contain_text("created")
+        return re.search(r"Incident (\d{2}-\d{6})", result.inner_text()).group(1)
+
+    # --- dispatcher ---
+
+    def queue_item(self, incident_id: str) -> Any:
+        return self.page.locator(f".queue-item[data-id='{incident_id}']")
+
+    def command(self, text: str) -> str:
+        self.page.keyboard.press("F2")
+        cmd = self.page.locator("#cmd")
+        expect(cmd).to_be_focused()
+        result = self.page.locator("#cmd-result")
+        result.evaluate("el => { el.textContent = '' }")
+        cmd.fill(text)
+        cmd.press("Enter")
+        expect(result).not_to_have_text("")
+        return result.inner_text()
+
+    def unit(self, unit_id: str) -> Any:
+        return self.page.locator(f"#unit-board .unit[data-id='{unit_id}']")
