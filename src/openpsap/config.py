@@ -34,6 +34,7 @@ class Settings(BaseSettings):
         default_factory=dict,
         description='Response speeds per OSM road class overriding the defaults of routing/speeds.py; JSON, e.g. {"residential": 25, "primary": 40}.',
     )
+    care_config: str = Field(default="", description="Path of the agency's care-pathway YAML (outcomes, follow-up kinds, referrals); empty: the shipped data/care.yaml.")
     repeat_caller_calls: int = Field(default=5, ge=2, le=1000,
                                      description="A number with this many calls within repeat_caller_days is a repeat caller (care-plan review).")
     repeat_caller_days: int = Field(default=30, ge=1, le=365, description="The window of the repeat-caller rule, in days.")

@@ -2,7 +2,7 @@
 
 from openpsap.auth.models import ApiToken, Credential, User
 from openpsap.calls.models import Call
-from openpsap.care.models import CarePlan, PublicSummary
+from openpsap.care.models import CarePlan, FollowUp, IncidentCare, PublicSummary
 from openpsap.db import Base
 from openpsap.eventlog.models import EventRecord
 from openpsap.idempotency import IdempotencyRecord
@@ -11,6 +11,6 @@ from openpsap.stations.models import Agency, Station
 from openpsap.units.models import Assignment, Unit
 
 __all__ = [
-    "Agency", "ApiToken", "Assignment", "Base", "Call", "CarePlan", "Counter", "Credential", "EventRecord",
+    "Agency", "ApiToken", "Assignment", "Base", "Call", "CarePlan", "FollowUp", "IncidentCare", "Counter", "Credential", "EventRecord",
     "IdempotencyRecord", "Incident", "Note", "PublicSummary", "Station", "Unit", "User",
 ]

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from openpsap.auth.models import User
 from openpsap.calls.enums import CallStatus
 from openpsap.calls.models import Call
-from openpsap.care.models import CarePlan, PublicSummary
+from openpsap.care.models import CarePlan, FollowUp, IncidentCare, PublicSummary
 from openpsap.clock import parse_iso
 from openpsap.incidents.enums import IncidentStatus
 from openpsap.incidents.models import Counter, Incident, Note
@@ -39,7 +39,7 @@ class Event:
 Handler = Callable[[Session, Event], None]
 HANDLERS: dict[str, Handler] = {}
 # state tables rebuilt from the log, children first (for deleting)
-PROJECTED_TABLES = ["care_plans", "public_summaries", "assignments", "notes", "calls", "units", "incidents", "counters", "stations", "agencies", "users"]
+PROJECTED_TABLES = ["follow_ups", "incident_care", "care_plans", "public_summaries", "assignments", "notes", "calls", "units", "incidents", "counters", "stations", "agencies", "users"]
 
 
 def handles(kind: str) -> Callable[[Handler], Handler]:
@@ -245,6 +245,37 @@ def _public_summary_approved(db: Session, e: Event) -> None:
         summary = PublicSummary(incident_id=d["incident_id"])
         db.add(summary)
     summary.text, summary.removed, summary.approved_by, summary.approved_at = d["text"], d["removed"], e.actor, e.occurred_at
+
+
+@handles("care-outcomes-recorded")
+def _care_outcomes_recorded(db: Session, e: Event) -> None:
+    d = e.data
+    care = db.get(IncidentCare, d["incident_id"])
+    if care is None:
+        care = IncidentCare(incident_id=d["incident_id"])
+        db.add(care)
+    care.outcomes, care.note, care.recorded_by, care.recorded_at = d["outcomes"], d["note"], e.actor, e.occurred_at
+
+
+@handles("follow-up-created")
+def _follow_up_created(db: Session, e: Event) -> None:
+    d = e.data
+    notes = [{"at": e.occurred_at.isoformat(), "by": e.actor, "text": d["note"]}] if d.get("note") else []
+    db.add(FollowUp(id=d["id"], kind=d["kind"], status="open", incident_id=d.get("incident_id"),
+                    caller_number=d.get("caller_number"), referral=d.get("referral"), assignee=d.get("assignee"),
+                    due_at=parse_iso(d["due_at"]), notes=notes, created_by=e.actor, created_at=e.occurred_at))
+
+
+@handles("follow-up-updated")
+def _follow_up_updated(db: Session, e: Event) -> None:
+    d = e.data
+    task = _get(db, FollowUp, d["id"])
+    task.notes = [*task.notes, {"at": e.occurred_at.isoformat(), "by": e.actor, "text": d["note"]}] if d.get("note") else task.notes
+    if d.get("assignee"):
+        task.assignee = d["assignee"]
+    if d["status"] != task.status:
+        task.status = d["status"]
+        task.closed_at = e.occurred_at if d["status"] != "open" else None
 
 
 @handles("care-plan-noted")

@@ -137,8 +137,10 @@ def path_values(api: Api) -> dict[str, str]:
     call = api.post("call_taker", "/calls", {"channel": "voice", "caller_number": "415-555-0100"})
     assert call.status_code == 201, call.text
     # unit M10 is crewed by the field_unit user, so field_unit passes its own-unit check as well
+    task = api.post("outreach", "/follow-ups", {"kind": "callback", "incident_id": incident})
+    assert task.status_code == 201, task.text
     return {"incident_id": incident, "call_id": call.json()["id"], "unit_id": "M10", "station_id": "FS01",
-            "caller_number": "415-555-0100"}
+            "caller_number": "415-555-0100", "follow_up_id": task.json()["id"]}
 
 
 SAMPLE_BODIES: dict[str, Callable[[dict[str, str]], Any]] = {
@@ -164,6 +166,10 @@ SAMPLE_BODIES: dict[str, Callable[[dict[str, str]], Any]] = {
     "POST /api/v1/public-summary/preview": lambda ids: {"draft": "A boy, Sam, 6, called 911 because he was lonely."},
     "POST /api/v1/incidents/{incident_id}/public-summary": lambda ids: {"draft": "Officers visited a lonely child."},
     "PUT /api/v1/care-plans/{caller_number}": lambda ids: {"note": "lonely caller; be kind, offer 211"},
+    "POST /api/v1/incidents/{incident_id}/care-outcomes": lambda ids: {"outcomes": ["guardian_contacted"]},
+    "POST /api/v1/follow-ups": lambda ids: {"kind": "callback", "incident_id": ids["incident_id"]},
+    "PATCH /api/v1/follow-ups/{follow_up_id}": lambda ids: {"note": "left a message"},
+    "POST /api/v1/calls/{call_id}/callback-attempts": lambda ids: {"result": "no_answer"},
 }
 
 

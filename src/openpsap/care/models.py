@@ -29,3 +29,34 @@ class CarePlan(Base):
     note: Mapped[str] = mapped_column(Text)
     updated_by: Mapped[str] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class IncidentCare(Base):
+    """The care outcomes recorded on an incident (beside its EIDO disposition)."""
+
+    __tablename__ = "incident_care"
+
+    incident_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    outcomes: Mapped[list[str]] = mapped_column(JSON)
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class FollowUp(Base):
+    """A task for the outreach team: outreach visit, school visit, referral, callback, care-plan review."""
+
+    __tablename__ = "follow_ups"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), index=True)  # open / done / cancelled
+    incident_id: Mapped[str | None] = mapped_column(String(16), index=True)
+    caller_number: Mapped[str | None] = mapped_column(String(32), index=True)
+    referral: Mapped[str | None] = mapped_column(String(32))
+    assignee: Mapped[str | None] = mapped_column(String(64))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    notes: Mapped[list[dict[str, str]]] = mapped_column(JSON)
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -13,7 +13,8 @@ from pydantic import Field
 
 from openpsap.api.deps import Cmd, Reader, allowed, public
 from openpsap.auth.roles import Role as R
-from openpsap.care import history, service
+from openpsap.care import callbacks, followups, history, service
+from openpsap.care import config as care_config
 from openpsap.care.public import public_view
 from openpsap.care.redaction import redact
 from openpsap.errors import InvalidInput
@@ -124,3 +125,84 @@ def set_care_plan(caller_number: Annotated[str, Path(min_length=3, max_length=32
                   body: CarePlanNote, cmd: Cmd):
     """The care-plan note shown to the call-taker on this caller's next call."""
     return cmd.run(lambda uow: history.note_care_plan(uow, caller_number=caller_number, note=body.note))
+
+
+CARE_TEAM = (R.outreach, R.supervisor)
+CLOSE = (R.dispatcher, R.supervisor, R.outreach)
+
+
+class CareOutcomes(Strict):
+    outcomes: list[str] = Field(min_length=1, max_length=10, description="care outcome ids from GET /care/config")
+    note: str = Field(default="", max_length=2000)
+
+
+class FollowUpCreate(Strict):
+    kind: str = Field(max_length=32)
+    incident_id: str | None = Field(default=None, max_length=16)
+    caller_number: str | None = Field(default=None, max_length=32, pattern=r"^[0-9+() .-]+$")
+    referral: str | None = Field(default=None, max_length=32)
+    note: str = Field(default="", max_length=2000)
+    assignee: str | None = Field(default=None, max_length=64)
+
+
+class FollowUpUpdate(Strict):
+    status: str | None = Field(default=None, description="open, done or cancelled")
+    note: str = Field(default="", max_length=2000)
+    assignee: str | None = Field(default=None, max_length=64)
+
+
+class CallbackAttempt(Strict):
+    result: str = Field(description="answered_accidental, answered_needs_help, no_answer or busy_or_voicemail")
+    cues: list[str] = Field(default_factory=list, max_length=5,
+                            description="child, distress, background_noise, screaming, repeated_silent_calls")
+    note: str = Field(default="", max_length=2000)
+
+
+def _config(request: Request):  # noqa: ANN202
+    return care_config.load(request.app.state.settings.care_config or None)
+
+
+@router.get("/care/config", **allowed(R.call_taker, R.dispatcher, R.supervisor, R.outreach, R.analyst))
+def get_care_config(request: Request):
+    """Care outcomes, follow-up kinds and referral destinations of this agency."""
+    return _config(request).to_json()
+
+
+@router.post("/incidents/{incident_id}/care-outcomes", **allowed(*CLOSE))
+def record_care_outcomes(incident_id: str, body: CareOutcomes, cmd: Cmd, request: Request):
+    """What really happened (e.g. child caller - 911 education given - guardian contacted); opens the
+    follow-ups each outcome calls for."""
+    config = _config(request)
+    return cmd.run(lambda uow: followups.record_outcomes(uow, incident_id=incident_id, outcomes=body.outcomes,
+                                                         note=body.note, config=config))
+
+
+@router.get("/follow-ups", **allowed(*CARE_TEAM, R.analyst))
+def follow_up_queue(database: Reader, request: Request, status: str | None = Query(default="open", pattern="^(open|done|cancelled)$")):
+    """The outreach queue, soonest due first; `overdue` marks open tasks past their due time."""
+    with database.read() as db:
+        return followups.queue(db, status=status, now=request.app.state.clock.now())
+
+
+@router.post("/follow-ups", status_code=201, **allowed(*CARE_TEAM, R.call_taker, R.dispatcher))
+def create_follow_up(body: FollowUpCreate, cmd: Cmd, request: Request):
+    config = _config(request)
+    return cmd.run(lambda uow: followups.create(uow, kind=body.kind, config=config, incident_id=body.incident_id,
+                                                caller_number=body.caller_number, referral=body.referral,
+                                                note=body.note, assignee=body.assignee), status_code=201)
+
+
+@router.patch("/follow-ups/{follow_up_id}", **allowed(*CARE_TEAM))
+def update_follow_up(follow_up_id: str, body: FollowUpUpdate, cmd: Cmd):
+    return cmd.run(lambda uow: followups.update(uow, follow_up_id=follow_up_id, status=body.status, note=body.note,
+                                                assignee=body.assignee))
+
+
+@router.post("/calls/{call_id}/callback-attempts", **allowed(R.call_taker, R.supervisor))
+def callback_attempt(call_id: str, body: CallbackAttempt, cmd: Cmd):
+    """Record a callback to a silent or abandoned call; says what to do next (welfare check, try again)."""
+    if body.result not in callbacks.RESULTS:
+        raise InvalidInput(f"result must be one of {', '.join(callbacks.RESULTS)}")
+    if unknown := [c for c in body.cues if c not in callbacks.CUES]:
+        raise InvalidInput(f"unknown cue(s) {unknown}; known: {', '.join(callbacks.CUES)}")
+    return cmd.run(lambda uow: callbacks.attempt(uow, call_id=call_id, result=body.result, cues=body.cues, note=body.note))

@@ -1,0 +1,82 @@
+"""Care outcomes and the outreach team's follow-up tasks. Every change is an event."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from openpsap.calls.models import Call
+from openpsap.care.config import CareConfig
+from openpsap.care.models import FollowUp
+from openpsap.commands import UnitOfWork
+from openpsap.db import get_locked
+from openpsap.errors import InvalidInput, InvalidTransition, NotFound
+from openpsap.incidents import service as incident_service
+
+STATUSES = ("open", "done", "cancelled")
+
+
+def record_outcomes(uow: UnitOfWork, *, incident_id: str, outcomes: list[str], note: str,
+                    config: CareConfig) -> dict[str, Any]:
+    """Record what really happened; each outcome opens the follow-ups the agency's configuration says."""
+    incident_service.get_or_raise(uow.session, incident_id=incident_id)
+    unknown = [o for o in outcomes if o not in config.outcomes]
+    if unknown:
+        raise InvalidInput(f"unknown care outcome(s) {unknown}; known: {', '.join(config.outcomes)}")
+    if len(set(outcomes)) != len(outcomes):
+        raise InvalidInput("an outcome is listed twice")
+    uow.emit("care-outcomes-recorded", "incident", incident_id,
+             {"incident_id": incident_id, "outcomes": outcomes, "note": note})
+    number = uow.session.scalar(select(Call.caller_number).where(Call.incident_id == incident_id).limit(1))
+    created = []
+    for outcome_id in outcomes:
+        outcome = config.outcomes[outcome_id]
+        for kind in outcome.follow_ups:
+            created.append(create(uow, kind=kind, config=config, incident_id=incident_id, caller_number=number,
+                                  referral=outcome.referral, note=f"from outcome: {outcome.label}"))
+    return {"incident_id": incident_id, "outcomes": outcomes, "follow_ups": created}
+
+
+def create(uow: UnitOfWork, *, kind: str, config: CareConfig, incident_id: str | None = None,
+           caller_number: str | None = None, referral: str | None = None, note: str = "",
+           due_at: datetime | None = None, assignee: str | None = None) -> dict[str, Any]:
+    if kind not in config.follow_up_kinds:
+        raise InvalidInput(f"unknown follow-up kind {kind!r}; known: {', '.join(config.follow_up_kinds)}")
+    if referral is not None and referral not in config.referrals:
+        raise InvalidInput(f"unknown referral {referral!r}; known: {', '.join(config.referrals)}")
+    if incident_id is not None:
+        incident_service.get_or_raise(uow.session, incident_id=incident_id)
+    if incident_id is None and caller_number is None:
+        raise InvalidInput("a follow-up needs an incident_id or a caller_number")
+    due = due_at or uow.now + timedelta(days=config.follow_up_kinds[kind]["due_days"])
+    data = {"id": str(uuid.uuid4()), "kind": kind, "incident_id": incident_id, "caller_number": caller_number,
+            "referral": referral, "assignee": assignee, "due_at": due.isoformat(), "note": note}
+    uow.emit("follow-up-created", "follow-up", data["id"], data)
+    return data
+
+
+def update(uow: UnitOfWork, *, follow_up_id: str, status: str | None, note: str, assignee: str | None) -> dict[str, Any]:
+    task = get_locked(uow.session, FollowUp, follow_up_id)
+    if task is None:
+        raise NotFound(f"no follow-up {follow_up_id}")
+    if status is not None and status not in STATUSES:
+        raise InvalidInput(f"status must be one of {', '.join(STATUSES)}")
+    if task.status != "open" and status not in (None, task.status):
+        raise InvalidTransition(f"follow-up {follow_up_id} is {task.status}; it cannot become {status}")
+    data = {"id": follow_up_id, "status": status or task.status, "note": note, "assignee": assignee}
+    uow.emit("follow-up-updated", "follow-up", follow_up_id, data)
+    return data
+
+
+def queue(db: Session, *, status: str | None, now: datetime, limit: int = 500) -> list[dict[str, Any]]:
+    query = select(FollowUp).order_by(FollowUp.due_at).limit(limit)
+    if status:
+        query = query.where(FollowUp.status == status)
+    return [{"id": t.id, "kind": t.kind, "status": t.status, "incident_id": t.incident_id,
+             "caller_number": t.caller_number, "referral": t.referral, "assignee": t.assignee,
+             "due_at": t.due_at.isoformat(), "overdue": t.status == "open" and t.due_at < now,
+             "notes": t.notes, "created_at": t.created_at.isoformat()} for t in db.scalars(query)]
