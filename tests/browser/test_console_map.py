@@ -40,6 +40,8 @@ def _move_and_recommend(page, console: ConsolePage, api: httpx.Client) -> None: 
     page.wait_for_function(f"window.openpsap.map.incidentMarkers.has('{incident}')")
     console.queue_item(incident).click()
     expect(page.locator(".rec-label").first).to_contain_text("recommended")
+    # the recommended unit's line follows its road route (more than the two ends of a straight line)
+    page.wait_for_function("[...document.querySelectorAll('path.rec-route')].some(p => (p.getAttribute('d').match(/L/g) || []).length > 1)")
     recommended = page.locator("#dispatch-recommended").inner_text().split(": ", 1)[1].split(", ")
     expect(console.unit(recommended[0])).to_contain_text("RECOMMENDED")
     # closed incidents leave the map

@@ -20,6 +20,8 @@ def test_a_cardiac_arrest_gets_the_closest_als_unit_and_the_closest_engine(api: 
     assert set(rec["units"]) == {"E01", "M10"}
     first = rec["slots"][0]["picked"][0]
     assert first["eta_s"] > 0 and first["road_m"] > 0 and "ETA" in first["reason"]
+    route = first["route"]  # by road, unit to incident: it ends on the incident's street, not as the crow flies
+    assert len(route) >= 2 and abs(route[-1][0] - 37.7793) < 0.002 and abs(route[-1][1] + 122.4040) < 0.002
 
 
 def test_dispatching_the_recommendation_is_one_command_and_busy_units_are_explained(api: Api) -> None:

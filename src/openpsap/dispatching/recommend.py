@@ -51,6 +51,7 @@ class Choice:
     straight_m: float
     status: str
     reason: str
+    route: list[list[float]] = field(default_factory=list)  # [lat, lon] from the unit to the incident, by road
 
 
 @dataclass
@@ -106,8 +107,13 @@ class Recommender:
                 self._snaps[key] = None  # a unit off the map cannot be routed
         return self._snaps[key]
 
-    def _road_m(self, node: int, target: int, pred: np.ndarray) -> float:
-        return sum(self._edge_m[e] for e in edges_towards(pred, node, target, reversed_tree=True))
+    def _road(self, node: int, target: int, pred: np.ndarray) -> tuple[float, list[list[float]]]:
+        """Metres by road and the route's points (every 3rd node, ends kept), unit to incident."""
+        edges = edges_towards(pred, node, target, reversed_tree=True)
+        nodes = [node] + [b for _, b in edges]
+        keep = nodes[::3] + ([nodes[-1]] if (len(nodes) - 1) % 3 else [])
+        route = [[round(float(self.graph.lat[n]), 5), round(float(self.graph.lon[n]), 5)] for n in keep]
+        return sum(self._edge_m[e] for e in edges), route
 
     def recommend(self, *, lat: float, lon: float, plan: Plan, units: list[UnitView]) -> Recommendation:
         snap = self.graph.snap(lat, lon)  # raises InvalidInput off the map
@@ -138,10 +144,11 @@ class Recommender:
             row += slot.count
             for j in sorted(chosen, key=lambda j: free[j][1]):
                 u, eta, straight = free[j]
-                road = self._road_m(self._node(u.lat, u.lon), snap.node, pred)
+                road, route = self._road(self._node(u.lat, u.lon), snap.node, pred)
                 where = f" (at {u.incident_id})" if u.incident_id else ""
                 result.picked.append(Choice(u.id, u.unit_type, round(eta, 1), round(road), round(straight), u.status,
-                                            f"ETA {_minutes(eta)}, {road / 1000:.1f} km by road; {u.status}{where}"))
+                                            f"ETA {_minutes(eta)}, {road / 1000:.1f} km by road; {u.status}{where}",
+                                            route))
             result.unfilled = slot.count - len(result.picked)
             fitting = [(j, v) for j, v in enumerate(free) if slot.fits(v[0].unit_type, v[0].capabilities) and j not in taken]
             for j, (u, eta, straight) in sorted(fitting, key=lambda x: x[1][1])[:2]:

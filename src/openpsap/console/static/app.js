@@ -55,8 +55,9 @@ async function main() {
     dispositions,
     onRecommendation: (incident, rec) => {
       const ids = rec ? rec.units : [];
+      const routes = new Map((rec ? rec.slots : []).flatMap((s) => s.picked).map((c) => [c.unit_id, c.route]));
       units.setHighlight(ids);
-      map.showRecommendation(incident, ids);
+      map.showRecommendation(incident, ids, routes);
     },
   });
   const queue = new Queue($("queue-body"), store, { onOpen: (id) => openIncident(id) });

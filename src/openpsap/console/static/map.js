@@ -1,6 +1,6 @@
 // The map: the offline San Francisco basemap (PMTiles drawn by protomaps-leaflet on a 2D canvas, no
 // WebGL, no CDN), incidents and units as markers that move with the live state, and the recommended
-// units highlighted with a line to the incident they are recommended for.
+// units highlighted with their road route to the incident they are recommended for.
 
 import { STATUS_WORDS, fill, h } from "./dom.js";
 
@@ -77,8 +77,9 @@ export class IncidentMap {
     }
   }
 
-  /** The open incident's assigned units (solid blue line) and recommended units (dashed yellow, ringed). */
-  showRecommendation(incident, units) {
+  /** The open incident's assigned units (solid blue line) and recommended units (dashed yellow along their road
+   * route when the recommendation gives one, ringed). */
+  showRecommendation(incident, units, routes = new Map()) {
     if (!this.ok) return;
     const L = window.L;
     this.recLayer.clearLayers();
@@ -91,7 +92,9 @@ export class IncidentMap {
     for (const id of units) {
       const u = this.store.units.get(id);
       if (!u || u.lat == null) continue;
-      L.polyline([[u.lat, u.lon], [incident.lat, incident.lon]], { color: "#facc15", weight: 3, dashArray: "6 6" }).addTo(this.recLayer);
+      const route = routes.get(id);
+      const path = route && route.length > 1 ? [[u.lat, u.lon], ...route, [incident.lat, incident.lon]] : [[u.lat, u.lon], [incident.lat, incident.lon]];
+      L.polyline(path, { color: "#facc15", weight: 3, dashArray: "6 6", className: "rec-route" }).addTo(this.recLayer);
       L.circleMarker([u.lat, u.lon], { radius: 11, color: "#facc15", weight: 3, fill: false })
         .bindTooltip(text(`${id} recommended`), { permanent: true, direction: "left", className: "map-label rec-label" }).addTo(this.recLayer);
     }
