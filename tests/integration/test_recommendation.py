@@ -36,6 +36,16 @@ def test_dispatching_the_recommendation_is_one_command_and_busy_units_are_explai
     assert "E01" in notes and "Dispatched" in notes
 
 
+def test_after_a_dispatch_the_recommendation_covers_only_what_is_still_missing(api: Api) -> None:
+    iid = _incident_at(api, "CARDIAC", 37.7793, -122.4040)
+    assert api.post("dispatcher", f"/incidents/{iid}/dispatch", {"units": ["E01"]}).status_code == 200
+    rec = api.get("dispatcher", f"/incidents/{iid}/recommendation").json()
+    assert rec["units"] == ["M10"] and [u for s in rec["slots"] for u in s["assigned"]] == ["E01"]
+    assert api.post("dispatcher", f"/incidents/{iid}/dispatch-recommended").status_code == 200
+    again = api.post("dispatcher", f"/incidents/{iid}/dispatch-recommended")
+    assert again.status_code == 409 and "already filled" in again.json()["message"]
+
+
 def test_a_plan_that_cannot_be_filled_says_so_and_suggests_what_next(api: Api) -> None:
     iid = _incident_at(api, "FSTRU", 37.7793, -122.4040)  # needs 3 engines, a truck, a chief, a medic
     rec = api.get("dispatcher", f"/incidents/{iid}/recommendation").json()

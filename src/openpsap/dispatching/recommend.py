@@ -60,6 +60,7 @@ class SlotResult:
     picked: list[Choice] = field(default_factory=list)
     alternates: list[Choice] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # closer units not chosen, and why
+    assigned: list[str] = field(default_factory=list)  # units already on this incident that fill the slot
     unfilled: int = 0
     unfilled_reason: str = ""
 
@@ -115,8 +116,18 @@ class Recommender:
         route = [[round(float(self.graph.lat[n]), 5), round(float(self.graph.lon[n]), 5)] for n in keep]
         return sum(self._edge_m[e] for e in edges), route
 
-    def recommend(self, *, lat: float, lon: float, plan: Plan, units: list[UnitView]) -> Recommendation:
+    def recommend(self, *, lat: float, lon: float, plan: Plan, units: list[UnitView],
+                  incident_id: str | None = None) -> Recommendation:
+        """Units for what the plan still needs: units already on `incident_id` fill their slots first, so a
+        second request after a dispatch recommends only what is missing."""
         snap = self.graph.snap(lat, lon)  # raises InvalidInput off the map
+        assigned: list[list[str]] = [[] for _ in plan.slots]
+        narrowest = sorted(range(len(plan.slots)), key=lambda k: len(plan.slots[k].types))  # leave broad slots open
+        for u in (u for u in units if incident_id is not None and u.incident_id == incident_id):
+            k = next((k for k in narrowest if len(assigned[k]) < plan.slots[k].count
+                      and plan.slots[k].fits(u.unit_type, u.capabilities)), None)
+            if k is not None:
+                assigned[k].append(u.id)
         seconds, pred = dijkstra(self.graph.seconds_reversed, directed=True, indices=snap.node, return_predecessors=True)
         views: list[tuple[UnitView, float, float]] = []  # unit, eta, straight-line metres
         for u in units:
@@ -126,7 +137,8 @@ class Recommender:
             eta = float(seconds[node]) if node is not None else math.inf
             views.append((u, eta, haversine_m(lat, lon, u.lat, u.lon)))
         free = [v for v in views if v[0].primary_status != "NotAvailable" and math.isfinite(v[1])]
-        rows = [slot for slot in plan.slots for _ in range(slot.count)]
+        needed = [slot.count - len(assigned[k]) for k, slot in enumerate(plan.slots)]
+        rows = [slot for k, slot in enumerate(plan.slots) for _ in range(needed[k])]
         picks: dict[int, int] = {}
         if rows and free:
             etas = np.array([eta for _, eta, _ in free])
@@ -138,10 +150,10 @@ class Recommender:
         taken = set(picks.values())
         results: list[SlotResult] = []
         row = 0
-        for slot in plan.slots:
-            result = SlotResult(need=slot.describe())
-            chosen = [picks[i] for i in range(row, row + slot.count) if i in picks]
-            row += slot.count
+        for k, slot in enumerate(plan.slots):
+            result = SlotResult(need=slot.describe(), assigned=assigned[k])
+            chosen = [picks[i] for i in range(row, row + needed[k]) if i in picks]
+            row += needed[k]
             for j in sorted(chosen, key=lambda j: free[j][1]):
                 u, eta, straight = free[j]
                 road, route = self._road(self._node(u.lat, u.lon), snap.node, pred)
@@ -149,7 +161,7 @@ class Recommender:
                 result.picked.append(Choice(u.id, u.unit_type, round(eta, 1), round(road), round(straight), u.status,
                                             f"ETA {_minutes(eta)}, {road / 1000:.1f} km by road; {u.status}{where}",
                                             route))
-            result.unfilled = slot.count - len(result.picked)
+            result.unfilled = needed[k] - len(result.picked)
             fitting = [(j, v) for j, v in enumerate(free) if slot.fits(v[0].unit_type, v[0].capabilities) and j not in taken]
             for j, (u, eta, straight) in sorted(fitting, key=lambda x: x[1][1])[:2]:
                 result.alternates.append(Choice(u.id, u.unit_type, round(eta, 1), 0, round(straight), u.status,

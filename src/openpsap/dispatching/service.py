@@ -133,7 +133,8 @@ def recommend(db: Session, *, incident_id: str, recommender: Recommender, plans:
             field="location",
         )
     plan = plans.for_type(incident.incident_type)
-    return recommender.recommend(lat=incident.lat, lon=incident.lon, plan=plan, units=unit_views(db))
+    return recommender.recommend(lat=incident.lat, lon=incident.lon, plan=plan, units=unit_views(db),
+                                 incident_id=incident_id)
 
 
 def dispatch_recommended(uow: UnitOfWork, *, incident_id: str, recommender: Recommender, plans: ResponsePlans) -> Recommendation:
@@ -141,6 +142,9 @@ def dispatch_recommended(uow: UnitOfWork, *, incident_id: str, recommender: Reco
     recommendation = recommend(uow.session, incident_id=incident_id, recommender=recommender, plans=plans)
     if not recommendation.unit_ids:
         reasons = "; ".join(s.unfilled_reason for s in recommendation.slots if s.unfilled_reason)
+        done = [u for s in recommendation.slots for u in s.assigned]
+        if done and not reasons:
+            reasons = f"the plan is already filled ({', '.join(done)} assigned)"
         raise Conflict(
             f"nothing to dispatch to {incident_id}: {recommendation.note or reasons or 'the plan sends no unit'}",
             incident_id=incident_id,
