@@ -138,6 +138,8 @@ def test_a_lonely_childs_call_from_first_ring_to_the_public_story_and_the_next_c
     expect(p.locator("#ct-prior-calls")).to_contain_text(incident)
     expect(p.locator("#ct-prior-calls")).to_contain_text("same number")
     expect(p.locator("#ct-care-plan")).to_contain_text(CARE_PLAN)
+    expect(p.locator("#ct-prior-calls")).to_contain_text("care: No emergency - child caller - 911 education given; Guardian contacted")
+    expect(p.locator("#ct-open-follow-ups")).to_contain_text("School 911-education visit")
 
     errors = taker.errors + disp.errors + out.errors + sup.errors
     assert not errors, errors

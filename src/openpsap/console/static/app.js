@@ -88,7 +88,7 @@ async function main() {
   let calls = null;
   if (can("call_taker", "supervisor")) {
     $("calltaking").hidden = false;
-    calls = new CallTaking($("calltaking-body"), { incidentTypes, store });
+    calls = new CallTaking($("calltaking-body"), { incidentTypes, store, care });
   }
   let outreach = null;
   if (care && can("supervisor")) {

@@ -14,7 +14,7 @@ const CHANNELS = ["voice", "text", "tty", "video", "telematics", "alarm", "admin
 const PRIORITIES = ["P1", "P2", "P3", "P4", "P5"];
 
 export class CallTaking {
-  constructor(root, { incidentTypes, store, onCreated }) {
+  constructor(root, { incidentTypes, store, onCreated, care = null }) {
     this.types = new Map(incidentTypes.map((t) => [t.code, t.name]));
     this.store = store;
     this.onCreated = onCreated;
@@ -23,7 +23,7 @@ export class CallTaking {
     this.suggestion = null;
     this.overridden = new Set();
     this.triageSeq = 0;
-    this.history = new CallerHistory();
+    this.history = new CallerHistory({ typeNames: this.types, care });
     this.child = new ChildProtocol();
     this.callback = new SilentCallback();
     this.build(root);

@@ -3,6 +3,7 @@
 // the child questions, the guardian-contact step) and the callback of a silent call.
 
 import { can, enc, get, post } from "./api.js";
+import { priorCallLines } from "./carewords.js";
 import { fill, h } from "./dom.js";
 
 export const CHILD_SCRIPT = [
@@ -30,19 +31,11 @@ const ACTION_WORDS = {
   create_incident: "PROPOSED: CREATE AN INCIDENT",
 };
 
-/** The history's prior calls as short lines: date, type, outcome. PURE (for the Node tests). */
-export function priorCallLines(history) {
-  return (history?.prior_calls || []).map((c) => {
-    const i = c.incident;
-    const what = i ? `${i.id} ${i.type}${i.disposition ? `, disposition ${i.disposition}` : ""}${i.outcome ? `: ${i.outcome}` : ""}`
-      : "no incident";
-    const why = [c.same_number ? "same number" : null, c.same_address ? "same address" : null].filter(Boolean).join(", ");
-    return `${c.received_at.slice(0, 10)} ${what}${why ? ` (${why})` : ""}`;
-  });
-}
-
 export class CallerHistory {
-  constructor() {
+  constructor({ typeNames = new Map(), care = null } = {}) {
+    this.typeNames = typeNames;
+    this.careLabels = new Map((care?.outcomes || []).map((o) => [o.id, o.label]));
+    this.kindLabels = care?.follow_up_kinds || {};
     this.element = h("section", { id: "ct-history", class: "care-history", "aria-labelledby": "ct-history-h", "aria-live": "polite", hidden: true });
     this.readFor = null; // the call whose history is shown (read once per call)
   }
@@ -66,14 +59,17 @@ export class CallerHistory {
       return;
     }
     if (this.readFor !== callId) return;
-    const lines = priorCallLines(r);
+    const lines = priorCallLines(r, this.typeNames, this.careLabels);
+    const tasks = r.open_follow_ups || [];
     fill(this.element,
       h("h3", { id: "ct-history-h" }, `Caller history (${r.window_days} days)`),
       r.repeat_caller ? h("p", { id: "ct-repeat", class: "flag flag-repeat" }, `REPEAT CALLER: ${r.calls_in_repeat_window} calls (rule: ${r.repeat_rule})`) : null,
       r.care_plan ? h("div", { id: "ct-care-plan", class: "care-plan" }, h("strong", {}, "CARE PLAN: "), r.care_plan.note,
         h("span", { class: "muted small" }, ` (${r.care_plan.updated_by}, ${r.care_plan.updated_at.slice(0, 10)})`)) : null,
       lines.length ? h("ul", { id: "ct-prior-calls" }, lines.map((l) => h("li", {}, l)))
-        : h("p", { id: "ct-prior-calls", class: "muted" }, "No prior calls from this number or address."));
+        : h("p", { id: "ct-prior-calls", class: "muted" }, "No prior calls from this number or address."),
+      tasks.length ? h("p", { id: "ct-open-follow-ups" }, "Open follow-ups: ",
+        tasks.map((t) => `${this.kindLabels[t.kind]?.label || t.kind} (due ${t.due_at.slice(0, 10)})`).join("; ")) : null);
   }
 }
 

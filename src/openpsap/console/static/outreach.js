@@ -4,21 +4,10 @@
 // supervisors, who have the stream) when a follow-up event arrives.
 
 import { can, enc, get, patch, put } from "./api.js";
+import { dueWords, sortTasks } from "./carewords.js";
 import { announce, fill, h } from "./dom.js";
 
 const RELOAD_MS = 30000;
-
-/** Open tasks first by due time; overdue ones say so. PURE (for the Node tests). */
-export function sortTasks(tasks) {
-  return [...tasks].sort((a, b) => Date.parse(a.due_at) - Date.parse(b.due_at));
-}
-
-export function dueWords(task, now = Date.now()) {
-  const days = Math.round((Date.parse(task.due_at) - now) / 86400000);
-  if (task.status !== "open") return task.status.toUpperCase();
-  if (task.overdue || Date.parse(task.due_at) < now) return `OVERDUE (due ${task.due_at.slice(0, 10)})`;
-  return days <= 0 ? `due today (${task.due_at.slice(0, 10)})` : `due in ${days} day${days === 1 ? "" : "s"} (${task.due_at.slice(0, 10)})`;
-}
 
 export class OutreachQueue {
   constructor(root, { care, store }) {
