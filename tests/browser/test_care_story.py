@@ -9,39 +9,16 @@ the earlier call and the care plan. Any console error fails the test."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import CALL_TAKER
 from tests.browser.pages import ConsolePage
-from tests.live_server import live_server, migrated_sqlite_with_dispatcher
 
 LONELY_CHILD = "hi um I'm six and I'm all by myself and I want a friend"
 NUMBER = "415-555-0142"
 CARE_PLAN = "Lonely six-year-old, home alone some evenings. Be warm; offer the friendship line; tell Officer White."
 DRAFT = (f"The boy, Jamal, 6, of 1412 Fell St, called from {NUMBER} because he was lonely. An officer checked he was "
          "safe, explained what 911 is for, and promised to be his friend.")
-
-
-@pytest.fixture
-def care_server(tmp_path: Path) -> Iterator[str]:
-    """The browser tests' server with the care team too: 'ct' call-taker, 'disp' dispatcher, 'out' outreach, 'sup' supervisor."""
-    from openpsap.auth import service as auth_service
-    from openpsap.commands import CommandRunner
-    from openpsap.db import Database
-    from tests.conftest import PASSWORD
-
-    url = migrated_sqlite_with_dispatcher(tmp_path)
-    db = Database(url)
-    with CommandRunner(db).unit_of_work(actor="setup") as uow:
-        for name, role in ((CALL_TAKER, "call_taker"), ("out", "outreach"), ("sup", "supervisor")):
-            auth_service.add_user(uow, username=name, password=PASSWORD, roles=[role])
-    db.dispose()
-    with live_server(url) as api:
-        yield api.removesuffix("/api/v1")
 
 
 def test_a_lonely_childs_call_from_first_ring_to_the_public_story_and_the_next_call(playwright_browser, care_server) -> None:  # noqa: ANN001

@@ -26,7 +26,7 @@ export class OutreachQueue {
         h("div", { class: "field grow" }, h("label", { for: "cp-note" }, "Care-plan note (shown to the call-taker on this caller's next call)"), this.planNote)),
       h("button", { id: "cp-save" }, "Save care plan"), this.planResult);
     root.append(
-      h("div", { class: "filters" }, h("label", { for: "fu-status" }, "Show"), this.status,
+      h("div", { class: "filters" }, h("label", { for: "fu-status" }, "Show follow-ups"), this.status,
         h("button", { type: "button", id: "fu-reload", onclick: () => this.load() }, "Reload"), this.count),
       this.list, planForm);
     setInterval(() => this.load(), RELOAD_MS);
