@@ -68,15 +68,18 @@ def test_a_silent_call_is_called_back_and_the_console_says_what_to_do_next(playw
 
 
 def test_the_outreach_and_supervisor_care_views_pass_axe_and_work_from_the_keyboard(playwright_browser, care_server) -> None:  # noqa: ANN001
-    # a follow-up by hand, so the queue has something in it
-    token = httpx.post(f"{care_server}/api/v1/auth/login", json={"username": "out", "password": PASSWORD}).json()["token"]
-    r = httpx.post(f"{care_server}/api/v1/follow-ups", headers={"Authorization": f"Bearer {token}"},
-                   json={"kind": "referral", "caller_number": NUMBER, "referral": "befriending", "note": "lonely, asked for company"})
-    assert r.status_code == 201, r.text
-
     ctx = playwright_browser.new_context(bypass_csp=True, viewport={"width": 1400, "height": 900})
     out = ConsolePage(ctx.new_page(), care_server).log_in("out", live=False)
     o = out.page
+    expect(o.locator("#fu-list")).to_contain_text("No open follow-ups.")
+    # a follow-up by hand: a lonely caller referred to the friendship line
+    o.get_by_text("New follow-up by hand").click()
+    o.get_by_label("Kind").select_option("referral")
+    o.get_by_label("Referral").select_option("befriending")
+    o.get_by_label("Caller number (follow-up)").fill(NUMBER)
+    o.get_by_label("Note (follow-up)").fill("lonely, asked for company")
+    o.get_by_role("button", name="Open follow-up").click()
+    expect(o.locator("#nf-result")).to_have_text("Follow-up opened.")
     item = o.locator(".fu-item[data-kind='referral']")
     expect(item).to_contain_text("Referral")
     expect(item).to_contain_text("Refer to: Befriending and senior services")
@@ -97,10 +100,30 @@ def test_the_outreach_and_supervisor_care_views_pass_axe_and_work_from_the_keybo
     assert not out.errors, out.errors
     ctx.close()
 
+    # an incident closed without care outcomes: the supervisor records them afterwards
+    api = lambda user: httpx.Client(base_url=f"{care_server}/api/v1", headers={"Authorization": "Bearer " + httpx.post(  # noqa: E731
+        f"{care_server}/api/v1/auth/login", json={"username": user, "password": PASSWORD}).json()["token"]})
+    with api(CALL_TAKER) as taker, api("disp") as disp:
+        r = taker.post("/incidents", json={"incident_type": "NONEMERG", "priority": "P5", "flags": ["lonely_or_isolated"],
+                                           "location": {"lat": 37.7793, "lon": -122.4193}})
+        assert r.status_code == 201, r.text
+        incident = r.json()["id"]
+        assert disp.post(f"/incidents/{incident}/close", json={"disposition": "18"}).status_code == 200
+
     ctx = playwright_browser.new_context(bypass_csp=True, viewport={"width": 1400, "height": 900})
     sup = ConsolePage(ctx.new_page(), care_server).log_in("sup")
-    expect(sup.page.locator("#outreach")).to_be_visible()
-    expect(sup.page.locator("#calltaking")).to_be_visible()
-    assert _serious_violations(sup.page) == []
+    s = sup.page
+    expect(s.locator("#outreach")).to_be_visible()
+    expect(s.locator("#calltaking")).to_be_visible()
+    sup.command(f"O {incident}")
+    expect(s.locator("#detail-status")).to_have_text("Closed")
+    expect(s.locator("#public-summary")).to_be_visible()
+    assert _serious_violations(s) == []
+    s.locator("#care-later").get_by_label("Lonely caller - referral made").check()
+    s.get_by_role("button", name="Record care outcomes").click()
+    expect(s.locator("#care-follow-ups")).to_contain_text("Referral")
+    expect(s.locator("#care-recorded")).to_have_text("Care outcomes: Lonely caller - referral made")
+    expect(s.locator("#care-later")).to_have_count(0)  # recorded once; not twice by accident
+    expect(s.locator(f"#outreach .fu-item[data-kind='referral']:has-text('incident {incident}')")).to_be_visible()  # live
     assert not sup.errors, sup.errors
     ctx.close()

@@ -69,6 +69,8 @@ def test_a_lonely_childs_call_from_first_ring_to_the_public_story_and_the_next_c
     expect(d.locator("#care-outcomes")).to_contain_text("911 education given")
     expect(d.locator("#care-follow-ups")).to_contain_text("School 911-education visit")
     expect(d.locator("#detail-timeline")).to_contain_text("care outcomes: child_911_education, guardian_contacted")
+    expect(d.locator("#care-recorded")).to_have_text(
+        "Care outcomes: No emergency - child caller - 911 education given; Guardian contacted")
 
     # 3. the outreach team: the school visit in its queue; a note; the caller's care plan
     out = ConsolePage(out_ctx.new_page(), care_server).log_in("out", live=False)
@@ -79,11 +81,13 @@ def test_a_lonely_childs_call_from_first_ring_to_the_public_story_and_the_next_c
     expect(visit).to_contain_text(f"incident {incident}")
     expect(visit).to_contain_text(f"caller {NUMBER}")
     expect(visit).to_contain_text("due in 14 days")
+    visit.get_by_role("button", name="Assign to me").click()
+    expect(o.locator(".fu-item[data-kind='school_visit']")).to_contain_text("assigned to out")
     visit.get_by_label("Note on School 911-education visit").fill("school contacted, visit booked")
     visit.get_by_role("button", name="Add note").click()
     expect(o.locator(".fu-item[data-kind='school_visit']")).to_contain_text("school contacted, visit booked")
     o.locator(".fu-item[data-kind='school_visit']").get_by_role("button", name="Care plan...").click()
-    expect(o.get_by_label("Caller number")).to_have_value(NUMBER)
+    expect(o.get_by_label("Caller number", exact=True)).to_have_value(NUMBER)
     o.get_by_label(re.compile("^Care-plan note")).fill(CARE_PLAN)
     o.get_by_role("button", name="Save care plan").click()
     expect(o.locator("#cp-result")).to_have_text(f"Care plan saved for {NUMBER}.")

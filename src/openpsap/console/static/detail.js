@@ -54,6 +54,7 @@ export class Detail {
       actions: can("dispatcher", "supervisor") ? this.actions(id) : null,
       note: can("call_taker", "dispatcher", "supervisor") ? this.noteForm(id) : null,
       careResult: h("div", { id: "care-result", "aria-live": "polite" }),
+      careLater: can("dispatcher", "supervisor") && this.care ? this.careForm(id) : null,
       summary: can("supervisor") ? new PublicSummaryBox(id) : null,
     };
     await this.refresh();
@@ -110,6 +111,7 @@ export class Detail {
         : h("p", { class: "muted", id: "detail-units" }, "No units assigned."),
       open ? this.forms.actions : null,
       this.forms.careResult,
+      !open ? this.careOnClosed(events) : null,
       !open && this.forms.summary ? this.forms.summary.element : null,
       h("h4", {}, "Notes"),
       incident.notes.length
@@ -160,10 +162,7 @@ export class Detail {
       h("option", { value: "" }, "Disposition..."),
       this.dispositions.map((d) => h("option", { value: d.code }, `${d.code} ${d.description}`)));
     const outcome = h("input", { id: "close-outcome", placeholder: "what happened" });
-    const care = this.care ? h("fieldset", { id: "close-care", class: "care-outcomes" },
-      h("legend", {}, "Care outcomes (what really happened)"),
-      this.care.outcomes.map((o) => h("label", { class: "check" },
-        h("input", { type: "checkbox", name: "care-outcome", value: o.id }), ` ${o.label}`))) : null;
+    const care = this.care ? this.careChoices("close-care") : null;
     const close = h("form", { class: "inline close-form", onsubmit: async (e) => {
       e.preventDefault();
       if (!disposition.value) { announce("Choose a disposition to close the incident."); disposition.focus(); return; }
@@ -174,6 +173,32 @@ export class Detail {
     } }, h("label", { for: "close-disposition" }, "Close"), disposition,
     h("label", { for: "close-outcome", class: "visually-hidden" }, "Outcome"), outcome, care, h("button", { id: "close-button" }, "Close incident"));
     return h("div", { class: "actions" }, dispatch, close);
+  }
+
+  /** A closed incident: its care outcomes in words, or (none recorded yet) the form to record them. */
+  careOnClosed(events) {
+    const recorded = events.filter((e) => e.kind === "care-outcomes-recorded").at(-1);
+    if (!recorded) return this.forms.careLater;
+    const label = (o) => this.care?.outcomes.find((x) => x.id === o)?.label || o;
+    return h("p", { id: "care-recorded" }, h("strong", {}, "Care outcomes: "), recorded.data.outcomes.map(label).join("; "));
+  }
+
+  careChoices(id) {
+    return h("fieldset", { id, class: "care-outcomes" }, h("legend", {}, "Care outcomes (what really happened)"),
+      this.care.outcomes.map((o) => h("label", { class: "check" },
+        h("input", { type: "checkbox", name: "care-outcome", value: o.id }), ` ${o.label}`)));
+  }
+
+  /** On a closed incident with none recorded: care outcomes afterwards (e.g. when recording them at the close failed). */
+  careForm(id) {
+    const choices = this.careChoices("later-care");
+    return h("form", { id: "care-later", class: "inline", onsubmit: async (e) => {
+      e.preventDefault();
+      const outcomes = [...choices.querySelectorAll("input:checked")].map((i) => i.value);
+      if (!outcomes.length) { announce("Choose one or more care outcomes."); return; }
+      await this.recordCare(id, outcomes);
+      for (const i of choices.querySelectorAll("input:checked")) i.checked = false;
+    } }, choices, h("button", { id: "care-later-button" }, "Record care outcomes"));
   }
 
   /** Care outcomes beside the disposition; shows the follow-ups they opened. */
