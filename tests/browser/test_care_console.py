@@ -4,6 +4,8 @@ callback, the outreach team's queue, the supervisor's queue and public summary).
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import httpx
 from playwright.sync_api import expect
 
@@ -15,13 +17,17 @@ from tests.conftest import PASSWORD
 NUMBER = "415-555-0166"
 
 
-def _ring(base: str, number: str = NUMBER, narrative: str = "") -> str:
-    """A call from the phone system (no words yet: a silent line)."""
+def _ring(base: str, number: str = NUMBER, narrative: str = "", days_ago: int = 0) -> str:
+    """A call from the phone system (no words yet: a silent line); an earlier one is ended (abandoned)."""
     token = httpx.post(f"{base}/api/v1/auth/login", json={"username": CALL_TAKER, "password": PASSWORD}).json()["token"]
-    r = httpx.post(f"{base}/api/v1/calls", headers={"Authorization": f"Bearer {token}"},
-                   json={"channel": "voice", "caller_number": number, "narrative": narrative,
+    auth = {"Authorization": f"Bearer {token}"}
+    at = (datetime.now(UTC) - timedelta(days=days_ago)).isoformat()
+    r = httpx.post(f"{base}/api/v1/calls", headers=auth,
+                   json={"channel": "voice", "caller_number": number, "narrative": narrative, "received_at": at,
                          "location": {"lat": 37.7793, "lon": -122.4193, "uncertainty_m": 30, "source": "device"}})
     assert r.status_code == 201, r.text
+    if days_ago:
+        assert httpx.post(f"{base}/api/v1/calls/{r.json()['id']}/end", headers=auth).status_code == 200
     return r.json()["id"]
 
 
@@ -52,12 +58,17 @@ def test_a_silent_call_is_called_back_and_the_console_says_what_to_do_next(playw
     expect(p.locator("#ct-child")).to_be_visible()
     assert _serious_violations(p) == []
 
-    # the next silent call from the same number: history shows the first; a confirmed pocket dial is closed
+    # the next silent call from the same number, after three more this month: REPEAT CALLER (5 calls in 30 days),
+    # the history shows the earlier ones; a confirmed pocket dial is closed
+    for days in (3, 9, 20):
+        _ring(care_server, days_ago=days)
     second = _ring(care_server)
     expect(p.locator(f".ringing[data-id='{second}']")).to_be_visible()
     p.keyboard.press("Alt+r")
     expect(p.locator("#ct-call")).to_have_text(f"ON CALL: {NUMBER}")
+    expect(p.locator("#ct-prior-calls li")).to_have_count(4)
     expect(p.locator("#ct-prior-calls")).to_contain_text("no incident (same number)")
+    expect(p.locator("#ct-repeat")).to_have_text("REPEAT CALLER: 5 calls (rule: 5 calls in 30 days)")
     expect(callback).to_be_visible()
     expect(callback.get_by_label("No answer")).not_to_be_checked()  # a new call starts clean
     callback.get_by_label("Answered: accidental call").check()
