@@ -96,6 +96,9 @@ def test_the_outreach_and_supervisor_care_views_pass_axe_and_work_from_the_keybo
     expect(item).to_contain_text("Refer to: Befriending and senior services")
     expect(item).to_contain_text("due in 2 days")
     assert _serious_violations(o) == []
+    o.keyboard.press("F1")
+    expect(o.locator("#help-dialog")).to_contain_text("the outreach queue")
+    o.keyboard.press("Escape")
     o.keyboard.press("Alt+o")
     expect(o.locator("#fu-status")).to_be_focused()
     o.keyboard.press("Tab")  # reload

@@ -46,8 +46,12 @@ async function main() {
     const care = await get("/care/config");
     const outreach = new OutreachQueue($("outreach-body"), { care });
     await outreach.load();
+    $("help-body").append(h("dl", {}, [["F1", "this help"], ["Alt+O", "the outreach queue"], ["Esc", "close a dialog"]]
+      .map(([k, what]) => [h("dt", {}, h("kbd", {}, k)), h("dd", {}, what)])));
+    $("help-button").addEventListener("click", () => $("help-dialog").showModal());
     document.addEventListener("keydown", (e) => {
-      if (e.altKey && e.key.toLowerCase() === "o") { e.preventDefault(); document.querySelector("#fu-list button, #fu-status")?.focus(); }
+      if (e.key === "F1") { e.preventDefault(); $("help-dialog").showModal(); }
+      else if (e.altKey && e.key.toLowerCase() === "o") { e.preventDefault(); document.querySelector("#fu-list button, #fu-status")?.focus(); }
     });
     window.openpsap = { outreach, ready: true };
     document.body.dataset.ready = "true";
