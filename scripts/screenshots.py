@@ -1,7 +1,8 @@
 """Screenshots of the real console for the README: docs/screenshots/*.png.
 
-Starts the server on a fresh San Francisco demo database, takes two children's calls as a call-taker,
-works the urgent one as a dispatcher, and photographs each step in Debian's Chromium.
+Starts the server on a fresh San Francisco demo database (with the demo's care story), takes two children's
+calls as a call-taker (the lonely child calling again: his history and care plan), works the urgent one as a
+dispatcher, shows the outreach queue, and photographs each step in Debian's Chromium.
 
     .venv/bin/python scripts/screenshots.py [--out docs/screenshots]
 """
@@ -21,12 +22,14 @@ from playwright.sync_api import sync_playwright
 sys.path.insert(0, str(Path(__file__).parent))
 from console_harness import demo_database, launch, log_in, server, token  # noqa: E402
 
+from openpsap.care.demo import STORY_NUMBER  # noqa: E402
+
 VIEWPORT = {"width": 1440, "height": 900}
 
 
-def take_call(page, address: str, words: str) -> str:  # noqa: ANN001
+def take_call(page, address: str, words: str, number: str = "415-555-0101") -> str:  # noqa: ANN001
     page.keyboard.press("Alt+n")
-    page.fill("#ct-number", "415-555-0101")
+    page.fill("#ct-number", number)
     page.fill("#ct-address", address)
     page.wait_for_selector("#ct-geo:has-text('FOUND')")
     page.click("#ct-narrative")
@@ -52,7 +55,10 @@ def main() -> None:
                        "location": {"lat": 37.76492, "lon": -122.42191, "uncertainty_m": 25, "source": "device"}},
                        headers={"Authorization": f"Bearer {token(base, 'calltaker', passwords['calltaker'])}"}).raise_for_status()
             taker.wait_for_selector(".ringing")
-            take_call(taker, "5th and Market", "hi um I'm six and I'm all by myself and I want a friend")
+            # the lonely child calls again (the demo's care story): his history and care plan, the child-caller protocol
+            take_call(taker, "5th and Market", "hi um I'm six and I'm all by myself and I want a friend", number=STORY_NUMBER)
+            taker.wait_for_selector("#ct-care-plan")
+            taker.wait_for_selector("#ct-child:not([hidden])")
             taker.screenshot(path=args.out / "call-taking-lonely-child.png")
             taker.keyboard.press("Control+Enter")
             taker.wait_for_selector("#ct-result:has-text('created')")
@@ -85,6 +91,11 @@ def main() -> None:
             disp.evaluate("window.openpsap.stream.drop(4000)")
             disp.wait_for_selector("#offline-banner:not([hidden])")
             disp.screenshot(path=args.out / "offline.png", clip={"x": 0, "y": 0, "width": VIEWPORT["width"], "height": 300})
+
+            outreach = browser.new_context(viewport=VIEWPORT, bypass_csp=True).new_page()
+            log_in(outreach, base, "outreach", passwords["outreach"], live=False)
+            outreach.wait_for_selector(".fu-item[data-kind='school_visit']")
+            outreach.screenshot(path=args.out / "outreach-queue.png")
             browser.close()
     for png in sorted(args.out.glob("*.png")):
         if shutil.which("pngquant"):  # 256 colours: a third of the size, same picture (apt-get install pngquant)

@@ -115,6 +115,8 @@ def demo(
     """Set up a fresh San Francisco demo (SQLite, SFFD and SFPD roster, demo users) and serve it."""
     from openpsap.commands import CommandRunner
     from openpsap.stations.seed import seed_sf
+    from openpsap.care.demo import seed_care_story
+    from openpsap.incidents.priority import PriorityScale
 
     folder = data_dir or DEFAULT_DATA_DIR / f"demo-{datetime.now():%Y%m%d-%H%M%S}"
     if (folder / "openpsap.db").exists():
@@ -125,6 +127,7 @@ def demo(
     with runner.unit_of_work(actor="demo-setup") as uow:
         counts = seed_sf(uow)
     credentials = _demo_users(runner)
+    story = seed_care_story(database, scale=PriorityScale(settings.priority_scale))
     database.dispose()
     table = Table(title="demo users (passwords made for this demo only)")
     for col in ("user", "password", "roles"):
@@ -135,6 +138,11 @@ def demo(
     console.print(table)
     console.print(f"Console: http://{host}:{port}/ (log in as calltaker or dispatcher above; F1 lists the keys)")
     console.print(f"API docs: http://{host}:{port}/api/v1/docs")
+    console.print(
+        f"Care story: a week ago a lonely six-year-old called from {story['caller_number']} ({story['incident_id']}, closed, "
+        "with a school visit in the outreach queue). As calltaker, Alt+N, type that number and Tab: the console shows his "
+        "earlier call and the outreach team's care plan. Log in as outreach for the queue, as supervisor for the "
+        f"public summary; the public page is http://{host}:{port}/public")
     if not no_serve:
         serve(host=host, port=port, database_url="", data_dir=folder, log_level="info")
 

@@ -52,3 +52,21 @@ def server(tmp_path: Path) -> Iterator[str]:
     db.dispose()
     with live_server(url) as api:
         yield api.removesuffix("/api/v1")
+
+
+@pytest.fixture
+def care_server(tmp_path: Path) -> Iterator[str]:
+    """The browser tests' server with the care team too: 'ct' call-taker, 'disp' dispatcher, 'out' outreach, 'sup' supervisor."""
+    from openpsap.auth import service as auth_service
+    from openpsap.commands import CommandRunner
+    from openpsap.db import Database
+    from tests.conftest import PASSWORD
+
+    url = migrated_sqlite_with_dispatcher(tmp_path)
+    db = Database(url)
+    with CommandRunner(db).unit_of_work(actor="setup") as uow:
+        for name, role in ((CALL_TAKER, "call_taker"), ("out", "outreach"), ("sup", "supervisor")):
+            auth_service.add_user(uow, username=name, password=PASSWORD, roles=[role])
+    db.dispose()
+    with live_server(url) as api:
+        yield api.removesuffix("/api/v1")

@@ -30,6 +30,12 @@ def test_the_lonely_child_story_leaves_a_school_visit_in_the_outreach_queue(api:
     (task,) = [t for t in queue if t["incident_id"] == iid]
     assert task["kind"] == "school_visit" and task["status"] == "open" and task["caller_number"] == "415-555-0177"
     assert not task["overdue"] and task["notes"][0]["text"].startswith("from outcome: No emergency - child caller")
+    # the next call from the number: the earlier incident's care outcomes and the open school visit
+    call = api.post("call_taker", "/calls", {"caller_number": "415-555-0177", "narrative": "hi again"}).json()["id"]
+    history = api.get("call_taker", f"/calls/{call}/history").json()
+    (prior,) = [p for p in history["prior_calls"] if p["incident"] and p["incident"]["id"] == iid]
+    assert prior["incident"]["care_outcomes"] == ["child_911_education", "guardian_contacted"]
+    assert [(t["kind"], t["incident_id"]) for t in history["open_follow_ups"]] == [("school_visit", iid)]
     done = api.patch("outreach", f"/follow-ups/{task['id']}", {"status": "done", "note": "visited Fell St school"})
     assert done.status_code == 200
     assert task["id"] not in {t["id"] for t in api.get("outreach", "/follow-ups").json()}

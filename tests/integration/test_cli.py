@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -24,6 +25,31 @@ def test_demo_seeds_the_san_francisco_roster_and_prints_credentials(tmp_path: Pa
     db.dispose()
     assert {u["id"] for u in state["units"]} >= {"E01", "T01", "55", "PA01", "PJ06"}
     assert {a["id"] for a in state["agencies"]} == {"SFFD", "SFPD", "SF-PVT-EMS"}
+
+
+
+def test_demo_seeds_the_care_story_so_a_new_call_from_the_childs_number_shows_his_history(tmp_path: Path) -> None:
+    from openpsap.calls import service as call_service
+    from openpsap.care import followups, history
+    from openpsap.care.demo import CARE_PLAN, STORY_NUMBER
+    from openpsap.commands import CommandRunner
+
+    result = runner.invoke(app, ["demo", "--no-serve", "--data-dir", str(tmp_path / "demo")])
+    assert result.exit_code == 0, result.output
+    assert f"Care story: a week ago a lonely six-year-old called from {STORY_NUMBER}" in " ".join(result.output.split())
+    db = Database(f"sqlite:///{tmp_path / 'demo' / 'openpsap.db'}")
+    with CommandRunner(db).unit_of_work(actor="calltaker") as uow:
+        call = call_service.receive(uow, channel="voice", caller_number=STORY_NUMBER, received_at=None, location=None,
+                                    narrative="hi it's me again")
+        seen = history.caller_history(uow, call_id=call.id, repeat_calls=5, repeat_days=30)
+    (prior,) = seen["prior_calls"]
+    assert prior["incident"]["care_outcomes"] == ["child_911_education", "guardian_contacted"]
+    assert prior["incident"]["status"] == "Closed" and prior["narrative"].startswith("hi um I'm six")
+    assert seen["care_plan"]["note"] == CARE_PLAN
+    assert [t["kind"] for t in seen["open_follow_ups"]] == ["school_visit"]
+    with db.read() as session:
+        assert [t["kind"] for t in followups.queue(session, status="open", now=datetime.now(UTC))] == ["school_visit"]
+    db.dispose()
 
 
 def test_demo_refuses_to_overwrite_an_existing_demo(tmp_path: Path) -> None:

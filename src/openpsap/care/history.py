@@ -10,7 +10,7 @@ from sqlalchemy import or_, select
 
 from openpsap.calls import service as call_service
 from openpsap.calls.models import Call
-from openpsap.care.models import CarePlan
+from openpsap.care.models import CarePlan, FollowUp, IncidentCare
 from openpsap.commands import UnitOfWork
 from openpsap.incidents.models import Incident
 
@@ -36,6 +36,11 @@ def caller_history(uow: UnitOfWork, *, call_id: str, repeat_calls: int, repeat_d
     recent = [c for c, _ in prior if c.caller_number == call.caller_number
               and c.received_at >= call.received_at - timedelta(days=repeat_days)]
     plan = db.get(CarePlan, call.caller_number) if call.caller_number else None
+    incident_ids = {i.id for _, i in prior if i is not None}
+    care = {c.incident_id: c.outcomes for c in db.scalars(select(IncidentCare).where(IncidentCare.incident_id.in_(incident_ids)))} \
+        if incident_ids else {}
+    open_tasks = list(db.scalars(select(FollowUp).where(FollowUp.caller_number == call.caller_number, FollowUp.status == "open")
+                                 .order_by(FollowUp.due_at))) if call.caller_number else []
     repeat = call.caller_number is not None and len(recent) + 1 >= repeat_calls
     uow.emit("caller-history-viewed", "call", call.id,
              {"call_id": call.id, "prior_calls": len(prior), "repeat_caller": repeat, "care_plan": plan is not None})
@@ -48,8 +53,11 @@ def caller_history(uow: UnitOfWork, *, call_id: str, repeat_calls: int, repeat_d
             "same_address": bool(call.address) and c.address == call.address,
             "narrative": c.narrative[:300],
             "incident": None if i is None else {"id": i.id, "type": i.incident_type, "status": i.status,
-                                                "disposition": i.disposition, "outcome": i.outcome},
+                                                "disposition": i.disposition, "outcome": i.outcome,
+                                                "care_outcomes": care.get(i.id, [])},
         } for c, i in prior],
+        "open_follow_ups": [{"id": t.id, "kind": t.kind, "due_at": t.due_at.isoformat(), "incident_id": t.incident_id}
+                            for t in open_tasks],
         "repeat_caller": repeat,
         "calls_in_repeat_window": len(recent) + 1,
         "repeat_rule": f"{repeat_calls} calls in {repeat_days} days",

@@ -54,4 +54,5 @@ async function command(method, path, body, opts = {}) {
 export const get = (path, opts) => request("GET", path, undefined, opts);
 export const post = (path, body, opts) => command("POST", path, body, opts);
 export const patch = (path, body, opts) => command("PATCH", path, body, opts);
+export const put = (path, body, opts) => command("PUT", path, body, opts);
 export const enc = encodeURIComponent;

@@ -7,6 +7,7 @@ import { HELP } from "./commands.js";
 import { Detail } from "./detail.js";
 import { h } from "./dom.js";
 import { IncidentMap } from "./map.js";
+import { OutreachQueue } from "./outreach.js";
 import { Queue } from "./queue.js";
 import { Store } from "./store.js";
 import { LiveStream } from "./stream.js";
@@ -24,6 +25,7 @@ const KEYS = [
   ["Alt+Q", "incident queue (arrow keys move, Enter opens)"],
   ["Alt+U", "unit board (Enter on a unit changes its status)"],
   ["Alt+I", "the open incident"],
+  ["Alt+O", "outreach queue (outreach, supervisors)"],
   ["Esc", "close a dialog"],
 ];
 
@@ -34,9 +36,30 @@ async function main() {
     await post("/auth/logout").catch(() => null);
     window.location.reload();
   });
+  if (!can(...CONSOLE_ROLES) && can("outreach")) {
+    // the outreach team works its queue of follow-ups and care plans; incidents and the stream are not theirs
+    document.querySelector("main.layout").classList.add("outreach-only");
+    for (const id of ["calltaking", "queue", "detail", "units", "map-panel"]) $(id).hidden = true;
+    document.querySelector("footer.cmdbar").hidden = true;
+    $("conn").hidden = true;
+    $("outreach").hidden = false;
+    const care = await get("/care/config");
+    const outreach = new OutreachQueue($("outreach-body"), { care });
+    await outreach.load();
+    $("help-body").append(h("dl", {}, [["F1", "this help"], ["Alt+O", "the outreach queue"], ["Esc", "close a dialog"]]
+      .map(([k, what]) => [h("dt", {}, h("kbd", {}, k)), h("dd", {}, what)])));
+    $("help-button").addEventListener("click", () => $("help-dialog").showModal());
+    document.addEventListener("keydown", (e) => {
+      if (e.key === "F1") { e.preventDefault(); $("help-dialog").showModal(); }
+      else if (e.altKey && e.key.toLowerCase() === "o") { e.preventDefault(); document.querySelector("#fu-list button, #fu-status")?.focus(); }
+    });
+    window.openpsap = { outreach, ready: true };
+    document.body.dataset.ready = "true";
+    return;
+  }
   if (!can(...CONSOLE_ROLES)) {
     $("role-banner").hidden = false;
-    $("role-banner").textContent = `This console is for call-takers, dispatchers, supervisors and analysts; ` +
+    $("role-banner").textContent = `This console is for call-takers, dispatchers, supervisors, analysts and the outreach team; ` +
       `your roles (${[...me.roles].join(", ")}) work through the API (/api/v1/docs).`;
     document.querySelector("main.layout").hidden = true;
     document.querySelector("footer.cmdbar").hidden = true;
@@ -47,12 +70,14 @@ async function main() {
 
   const health = await get("/health");
   const store = new Store();
-  const [incidentTypes, dispositions] = await Promise.all([get("/incident-types"), get("/dispositions"), store.load()]);
+  const [incidentTypes, dispositions, care] = await Promise.all([
+    get("/incident-types"), get("/dispositions"), get("/care/config").catch(() => null), store.load()]);
 
   const units = new UnitBoard($("units-body"), store);
   const map = new IncidentMap($("map"), store, { basemap: boot.basemap, onOpen: (id) => openIncident(id) });
   const detail = new Detail($("detail-body"), store, {
     dispositions,
+    care,
     onRecommendation: (incident, rec) => {
       const ids = rec ? rec.units : [];
       const routes = new Map((rec ? rec.slots : []).flatMap((s) => s.picked).map((c) => [c.unit_id, c.route]));
@@ -68,7 +93,14 @@ async function main() {
   let calls = null;
   if (can("call_taker", "supervisor")) {
     $("calltaking").hidden = false;
-    calls = new CallTaking($("calltaking-body"), { incidentTypes, store });
+    calls = new CallTaking($("calltaking-body"), { incidentTypes, store, care });
+  }
+  let outreach = null;
+  if (care && can("supervisor")) {
+    $("outreach").hidden = false;
+    document.querySelector("main.layout").classList.add("with-outreach");
+    outreach = new OutreachQueue($("outreach-body"), { care, store });
+    outreach.load();
   }
   queue.render();
   units.render();
@@ -91,6 +123,7 @@ async function main() {
       else if (k === "q") { e.preventDefault(); queue.focus(); }
       else if (k === "u") { e.preventDefault(); document.querySelector("#unit-board .unit")?.focus(); }
       else if (k === "i") { e.preventDefault(); document.getElementById("detail-title")?.focus(); }
+      else if (k === "o" && outreach) { e.preventDefault(); document.querySelector("#fu-list button, #fu-status")?.focus(); }
     }
   });
 
@@ -107,7 +140,7 @@ async function main() {
   });
   stream.start();
   // for the browser tests, the benchmark and a curious supervisor's devtools
-  window.openpsap = { store, stream, queue, detail, units, map, calls, ready: true };
+  window.openpsap = { store, stream, queue, detail, units, map, calls, outreach, ready: true };
   document.body.dataset.ready = "true";
 }
 

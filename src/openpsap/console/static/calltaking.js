@@ -6,6 +6,7 @@
 
 import { enc, patch, post } from "./api.js";
 import { announce, debounce, elapsed, FLAG_WORDS, fill, h } from "./dom.js";
+import { CallerHistory, ChildProtocol, SilentCallback } from "./care.js";
 import { LocationFields } from "./location.js";
 
 const TRIAGE_DELAY_MS = 250;
@@ -13,7 +14,7 @@ const CHANNELS = ["voice", "text", "tty", "video", "telematics", "alarm", "admin
 const PRIORITIES = ["P1", "P2", "P3", "P4", "P5"];
 
 export class CallTaking {
-  constructor(root, { incidentTypes, store, onCreated }) {
+  constructor(root, { incidentTypes, store, onCreated, care = null }) {
     this.types = new Map(incidentTypes.map((t) => [t.code, t.name]));
     this.store = store;
     this.onCreated = onCreated;
@@ -22,6 +23,9 @@ export class CallTaking {
     this.suggestion = null;
     this.overridden = new Set();
     this.triageSeq = 0;
+    this.history = new CallerHistory({ typeNames: this.types, care });
+    this.child = new ChildProtocol();
+    this.callback = new SilentCallback();
     this.build(root);
     this.reset();
     this.setOpenCall(null);
@@ -46,6 +50,9 @@ export class CallTaking {
     this.result = h("p", { id: "ct-result", role: "status" });
 
     this.narrative.addEventListener("input", debounce(() => this.triage(), TRIAGE_DELAY_MS));
+    this.narrative.addEventListener("input", () => this.callback.update(this.callId, !this.narrative.value.trim()));
+    // a call typed in is recorded once it has a number, so its caller history can be read during the call
+    this.number.addEventListener("change", () => this.recordTyped());
     this.type.addEventListener("input", () => this.override("incident_type"));
     this.priority.addEventListener("change", () => this.override("priority"));
 
@@ -54,7 +61,7 @@ export class CallTaking {
     this.callLine = h("p", { id: "ct-call", class: "call-line", "aria-live": "polite" });
     this.endButton = h("button", { type: "button", id: "ct-end", hidden: true, onclick: () => this.endCall() }, "End call (Alt+E)");
     root.append(h("section", { id: "ct-incoming", "aria-labelledby": "ct-incoming-h" }, this.incomingHead, this.incoming),
-      h("div", { class: "row" }, this.callLine, this.endButton));
+      h("div", { class: "row" }, this.callLine, this.endButton), this.history.element);
     const form = h("form", { id: "ct-form", onsubmit: (e) => { e.preventDefault(); this.create(); } },
       h("div", { class: "row" },
         field("ct-number", "Caller number", this.number),
@@ -62,7 +69,9 @@ export class CallTaking {
       this.where.element,
       field("ct-narrative", "Narrative", this.narrative),
       h("p", { id: "ct-narrative-help", class: "visually-hidden" }, "Triage updates as you type. Control Enter creates the incident."),
+      this.callback.element,
       this.triageBox,
+      this.child.element,
       h("fieldset", { class: "decide" }, h("legend", {}, "Decision"),
         h("div", { class: "row" },
           field("ct-type", "Type", this.type), this.typeName,
@@ -84,7 +93,33 @@ export class CallTaking {
   /** A new call typed in by the call-taker (Alt+N); a call still open is ended first. */
   async newCall() {
     await this.endCall();
+    this.history.clear();
     this.reset(true);
+  }
+
+  /** Record a typed-in call as soon as it has a number (once), then show the caller's history. */
+  recordTyped() {
+    if (this.callId || this.recording || !this.number.value.trim()) return this.recording;
+    let location;
+    try { location = this.where.value(); } catch { location = null; }
+    this.recording = (async () => {
+      try {
+        const call = await post("/calls", {
+          channel: this.channel.value, caller_number: this.number.value.trim(), received_at: this.receivedAt,
+          location, narrative: this.narrative.value,
+        });
+        await post(`/calls/${enc(call.id)}/answer`);
+        this.callId = call.id;
+        this.setOpenCall(call);
+        this.callback.update(this.callId, !this.narrative.value.trim());
+        await this.history.show(call.id);
+      } catch (err) {
+        this.result.textContent = `Call not recorded yet (${err.message}); it will be with the incident.`;
+      } finally {
+        this.recording = null;
+      }
+    })();
+    return this.recording;
   }
 
   reset(focus = false) {
@@ -99,6 +134,8 @@ export class CallTaking {
     this.triageSeq += 1;
     this.renderTriage(null);
     this.renderFlags([]);
+    this.child.reset();
+    this.callback.update(null, false);
     this.typeName.textContent = "";
     this.decision.textContent = "";
     if (focus) { this.result.textContent = ""; this.number.focus(); }
@@ -128,6 +165,7 @@ export class CallTaking {
   async answer(id = this.ringingCalls()[0]?.id) {
     if (!id) { this.result.textContent = "No call is ringing."; return; }
     await this.endCall();
+    this.history.clear();
     let call;
     try {
       call = await post(`/calls/${enc(id)}/answer`);
@@ -144,6 +182,8 @@ export class CallTaking {
     if (call.lat != null) this.where.setPoint(call.lat, call.lon);
     else if (call.address) this.where.setAddress(call.address);
     this.setOpenCall(call);
+    this.callback.update(call.id, !call.narrative?.trim());
+    if (call.caller_number || call.address) this.history.show(call.id);
     this.narrative.focus();
   }
 
@@ -188,6 +228,7 @@ export class CallTaking {
   }
 
   renderTriage(t) {
+    this.child.update(t ? [...new Set([...t.flags, ...this.chosenFlags()])] : this.chosenFlags(), t ? t.questions : []);
     if (!t) {
       fill(this.triageBox, h("h3", { id: "ct-triage-h" }, "Triage"), h("p", { class: "muted" }, "Type what the caller says; suggestions appear here."));
       return;
@@ -232,6 +273,7 @@ export class CallTaking {
 
   override(field) {
     this.overridden.add(field);
+    if (field === "flags") this.child.update(this.chosenFlags(), this.suggestion?.questions || []);
     this.showDecision();
   }
 
@@ -269,6 +311,7 @@ export class CallTaking {
     try { location = this.where.value(); } catch (err) { this.result.textContent = `Location: ${err.message}`; this.where.focus(); return; }
     this.busy = true;
     this.result.textContent = "Creating...";
+    await this.recording; // a typed call being recorded: create from it, not a second call
     const flags = this.chosenFlags();
     let call;
     try {
@@ -292,6 +335,8 @@ export class CallTaking {
         });
       }
       const incident = await post("/incidents", { incident_type: type, priority: this.priority.value, location, flags, calls: [call.id] });
+      const guardian = this.child.note();
+      if (guardian) await post(`/incidents/${enc(incident.id)}/notes`, { text: guardian });
       this.reset();
       this.setOpenCall({ ...call, incident_id: incident.id }); // still on the line until End call
       this.result.textContent = `Incident ${incident.id} created (${type} ${incident.priority}) from call ${call.id}.`;

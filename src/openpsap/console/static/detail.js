@@ -3,6 +3,7 @@
 
 import { ApiError, can, enc, get, post } from "./api.js";
 import { STATUS_WORDS, announce, clockTime, fill, flagBadges, h } from "./dom.js";
+import { PublicSummaryBox } from "./summary.js";
 
 const FINISHED = new Set(["Closed", "Cancelled"]);
 
@@ -20,13 +21,19 @@ function describe(event) {
     case "incident-updated": return `changed ${Object.keys(d.changes || {}).join(", ")}`;
     case "call-linked": return `call ${d.id} linked`;
     case "triage-decided": return `triage ${d.accepted ? "accepted" : "overridden"}`;
+    case "care-outcomes-recorded": return `care outcomes: ${(d.outcomes || []).join(", ")}${d.note ? ` (${d.note})` : ""}`;
+    case "follow-up-created": return `follow-up opened: ${d.kind}, due ${(d.due_at || "").slice(0, 10)}`;
+    case "follow-up-updated": return `follow-up ${d.status}${d.note ? `: ${d.note}` : ""}`;
+    case "public-summary-approved": return `public summary approved: ${d.text}`;
+    case "public-summary-withdrawn": return "public summary withdrawn";
     default: return "";
   }
 }
 
 export class Detail {
-  constructor(root, store, { onRecommendation, dispositions }) {
+  constructor(root, store, { onRecommendation, dispositions, care }) {
     this.root = root;
+    this.care = care; // the agency's care configuration (outcomes, follow-up kinds), or null
     this.store = store;
     this.onRecommendation = onRecommendation;
     this.dispositions = dispositions;
@@ -46,6 +53,9 @@ export class Detail {
     this.forms = {
       actions: can("dispatcher", "supervisor") ? this.actions(id) : null,
       note: can("call_taker", "dispatcher", "supervisor") ? this.noteForm(id) : null,
+      careResult: h("div", { id: "care-result", "aria-live": "polite" }),
+      careLater: can("dispatcher", "supervisor") && this.care ? this.careForm(id) : null,
+      summary: can("supervisor") ? new PublicSummaryBox(id) : null,
     };
     await this.refresh();
     this.root.querySelector("h3")?.focus();
@@ -100,6 +110,9 @@ export class Detail {
         }))
         : h("p", { class: "muted", id: "detail-units" }, "No units assigned."),
       open ? this.forms.actions : null,
+      this.forms.careResult,
+      !open ? this.careOnClosed(events) : null,
+      !open && this.forms.summary ? this.forms.summary.element : null,
       h("h4", {}, "Notes"),
       incident.notes.length
         ? h("ul", { class: "notes" }, incident.notes.map((n) => h("li", {}, `${clockTime(n.created_at)} ${n.author}: `, n.text)))
@@ -149,14 +162,60 @@ export class Detail {
       h("option", { value: "" }, "Disposition..."),
       this.dispositions.map((d) => h("option", { value: d.code }, `${d.code} ${d.description}`)));
     const outcome = h("input", { id: "close-outcome", placeholder: "what happened" });
-    const close = h("form", { class: "inline", onsubmit: (e) => {
+    const care = this.care ? this.careChoices("close-care") : null;
+    const close = h("form", { class: "inline close-form", onsubmit: async (e) => {
       e.preventDefault();
       if (!disposition.value) { announce("Choose a disposition to close the incident."); disposition.focus(); return; }
-      this.act(`/incidents/${enc(id)}/close`, { disposition: disposition.value, outcome: outcome.value.trim() || null },
-        `${id} closed`);
+      const outcomes = care ? [...care.querySelectorAll("input:checked")].map((i) => i.value) : [];
+      if (!await this.act(`/incidents/${enc(id)}/close`, { disposition: disposition.value, outcome: outcome.value.trim() || null },
+        `${id} closed`)) return;
+      if (outcomes.length) await this.recordCare(id, outcomes);
     } }, h("label", { for: "close-disposition" }, "Close"), disposition,
-    h("label", { for: "close-outcome", class: "visually-hidden" }, "Outcome"), outcome, h("button", { id: "close-button" }, "Close incident"));
+    h("label", { for: "close-outcome", class: "visually-hidden" }, "Outcome"), outcome, care, h("button", { id: "close-button" }, "Close incident"));
     return h("div", { class: "actions" }, dispatch, close);
+  }
+
+  /** A closed incident: its care outcomes in words, or (none recorded yet) the form to record them. */
+  careOnClosed(events) {
+    const recorded = events.filter((e) => e.kind === "care-outcomes-recorded").at(-1);
+    if (!recorded) return this.forms.careLater;
+    const label = (o) => this.care?.outcomes.find((x) => x.id === o)?.label || o;
+    return h("p", { id: "care-recorded" }, h("strong", {}, "Care outcomes: "), recorded.data.outcomes.map(label).join("; "));
+  }
+
+  careChoices(id) {
+    return h("fieldset", { id, class: "care-outcomes" }, h("legend", {}, "Care outcomes (what really happened)"),
+      this.care.outcomes.map((o) => h("label", { class: "check" },
+        h("input", { type: "checkbox", name: "care-outcome", value: o.id }), ` ${o.label}`)));
+  }
+
+  /** On a closed incident with none recorded: care outcomes afterwards (e.g. when recording them at the close failed). */
+  careForm(id) {
+    const choices = this.careChoices("later-care");
+    return h("form", { id: "care-later", class: "inline", onsubmit: async (e) => {
+      e.preventDefault();
+      const outcomes = [...choices.querySelectorAll("input:checked")].map((i) => i.value);
+      if (!outcomes.length) { announce("Choose one or more care outcomes."); return; }
+      await this.recordCare(id, outcomes);
+      for (const i of choices.querySelectorAll("input:checked")) i.checked = false;
+    } }, choices, h("button", { id: "care-later-button" }, "Record care outcomes"));
+  }
+
+  /** Care outcomes beside the disposition; shows the follow-ups they opened. */
+  async recordCare(id, outcomes) {
+    const box = this.forms.careResult;
+    try {
+      const r = await post(`/incidents/${enc(id)}/care-outcomes`, { outcomes, note: "" });
+      const label = (o) => this.care.outcomes.find((x) => x.id === o)?.label || o;
+      const kind = (k) => this.care.follow_up_kinds[k]?.label || k;
+      fill(box, h("h4", {}, "Care outcomes recorded"), h("ul", { id: "care-outcomes" }, r.outcomes.map((o) => h("li", {}, label(o)))),
+        h("h4", {}, "Follow-ups opened"),
+        r.follow_ups.length ? h("ul", { id: "care-follow-ups" }, r.follow_ups.map((f) => h("li", {}, `${kind(f.kind)}, due ${f.due_at.slice(0, 10)}`)))
+          : h("p", { id: "care-follow-ups", class: "muted" }, "None."));
+      announce(`${id}: care outcomes recorded, ${r.follow_ups.length} follow-up(s) opened`);
+    } catch (err) {
+      fill(box, h("p", { class: "error" }, `Care outcomes not recorded: ${err.message}`));
+    }
   }
 
   noteForm(id) {
