@@ -43,6 +43,9 @@ def test_the_lonely_child_story_leaves_a_school_visit_in_the_outreach_queue(api:
     assert [n["text"] for n in closed["notes"]][-1] == "visited Fell St school"
     again = api.patch("outreach", f"/follow-ups/{task['id']}", {"status": "open"})
     assert again.status_code == 409
+    more = api.post("dispatcher", f"/incidents/{iid}/care-outcomes", {"outcomes": ["child_911_education", "welfare_person_safe"]})
+    assert more.json()["added"] == ["welfare_person_safe"] and more.json()["follow_ups"] == []  # no second school visit
+    assert more.json()["outcomes"] == ["child_911_education", "guardian_contacted", "welfare_person_safe"]
 
 
 def test_follow_ups_by_hand_and_bad_input(api: Api) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from openpsap.calls.models import Call
 from openpsap.care.config import CareConfig
-from openpsap.care.models import FollowUp
+from openpsap.care.models import FollowUp, IncidentCare
 from openpsap.commands import UnitOfWork
 from openpsap.db import get_locked
 from openpsap.errors import InvalidInput, InvalidTransition, NotFound
@@ -22,23 +22,27 @@ STATUSES = ("open", "done", "cancelled")
 
 def record_outcomes(uow: UnitOfWork, *, incident_id: str, outcomes: list[str], note: str,
                     config: CareConfig) -> dict[str, Any]:
-    """Record what really happened; each outcome opens the follow-ups the agency's configuration says."""
+    """Record what really happened; each outcome opens the follow-ups the agency's configuration says.
+    Recording again adds outcomes (the stored set is the union) and opens follow-ups only for the new ones."""
     incident_service.get_or_raise(uow.session, incident_id=incident_id)
     unknown = [o for o in outcomes if o not in config.outcomes]
     if unknown:
         raise InvalidInput(f"unknown care outcome(s) {unknown}; known: {', '.join(config.outcomes)}")
     if len(set(outcomes)) != len(outcomes):
         raise InvalidInput("an outcome is listed twice")
+    earlier = get_locked(uow.session, IncidentCare, incident_id)
+    before = list(earlier.outcomes) if earlier is not None else []
+    new = [o for o in outcomes if o not in before]
     uow.emit("care-outcomes-recorded", "incident", incident_id,
-             {"incident_id": incident_id, "outcomes": outcomes, "note": note})
+             {"incident_id": incident_id, "outcomes": before + new, "added": new, "note": note})
     number = uow.session.scalar(select(Call.caller_number).where(Call.incident_id == incident_id).limit(1))
     created = []
-    for outcome_id in outcomes:
+    for outcome_id in new:
         outcome = config.outcomes[outcome_id]
         for kind in outcome.follow_ups:
             created.append(create(uow, kind=kind, config=config, incident_id=incident_id, caller_number=number,
                                   referral=outcome.referral, note=f"from outcome: {outcome.label}"))
-    return {"incident_id": incident_id, "outcomes": outcomes, "follow_ups": created}
+    return {"incident_id": incident_id, "outcomes": before + new, "added": new, "follow_ups": created}
 
 
 def create(uow: UnitOfWork, *, kind: str, config: CareConfig, incident_id: str | None = None,

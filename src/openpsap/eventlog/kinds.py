@@ -32,7 +32,7 @@ EVENT_KINDS: dict[str, str] = {
     "incident-closed": "Incident closed: id, disposition, outcome.",
     "incident-cancelled": "Incident cancelled before completion: id, reason.",
     "incident-reopened": "A closed or cancelled incident was reopened: id, reason.",
-    "care-outcomes-recorded": "What really happened on an incident, beside its disposition: incident_id, outcomes [ids of the care configuration], note.",
+    "care-outcomes-recorded": "What really happened on an incident, beside its disposition: incident_id, outcomes (all so far, ids of the care configuration), added (new this time), note.",
     "follow-up-created": "A task for the outreach team: id, kind, incident_id, caller_number, referral, assignee, due_at, note.",
     "follow-up-updated": "A follow-up changed: id, status (open/done/cancelled), note, assignee.",
     "callback-attempted": "A callback to a silent or abandoned call: call_id, result, cues, note, proposal (what to do next).",
