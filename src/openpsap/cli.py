@@ -16,6 +16,7 @@ from rich.table import Table
 from openpsap import __version__
 from openpsap.auth.roles import Role
 from openpsap.config import DEFAULT_DATA_DIR, Settings
+from openpsap.reports.cli import report as report_command
 from openpsap.simulation.cli import replay as replay_command
 from openpsap.triage.cli import triage_app
 
@@ -33,6 +34,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(triage_app, name="triage")
 app.command("replay")(replay_command)
+app.command("report")(report_command)
 console = Console()
 
 DatabaseUrl = Annotated[

@@ -136,12 +136,14 @@ class Replay:
         roster: list[RosterUnit],
         seed: int = 1,
         speed: float | None = None,
+        batch: timedelta = timedelta(minutes=1),
         progress: Callable[[int, int], None] | None = None,
     ) -> None:
         self.loaded, self.recommender, self.plans, self.scale = loaded, recommender, plans, scale
         self.roster = {u.id: u for u in roster}
         self.random = random.Random(seed)
         self.speed = speed
+        self.batch = batch
         self.progress = progress
         self.clock = SimClock(loaded.calls[0].received_at if loaded.calls else datetime(2000, 1, 1).astimezone())
         self.runner = CommandRunner(database, clock=self.clock)
@@ -171,7 +173,7 @@ class Replay:
             self._at(call.received_at, "call", call)
         wall0, sim0 = time.monotonic(), self.clock.now()
         while self.queue:
-            minute = self.queue[0][0].replace(second=0, microsecond=0) + timedelta(minutes=1)
+            minute = self.queue[0][0].replace(second=0, microsecond=0) + self.batch
             if self.speed:
                 delay = (self.queue[0][0] - sim0).total_seconds() / self.speed - (time.monotonic() - wall0)
                 if delay > 0:
