@@ -109,9 +109,14 @@ class Recommender:
     def _road_m(self, node: int, target: int, pred: np.ndarray) -> float:
         return sum(self._edge_m[e] for e in edges_towards(pred, node, target, reversed_tree=True))
 
+    def search(self, node: int) -> tuple[np.ndarray, np.ndarray]:
+        """Travel seconds from every node to `node`, and the shortest-path tree (one Dijkstra). A seam:
+        the replay caches it for incident locations that call again."""
+        return dijkstra(self.graph.seconds_reversed, directed=True, indices=node, return_predecessors=True)
+
     def recommend(self, *, lat: float, lon: float, plan: Plan, units: list[UnitView]) -> Recommendation:
         snap = self.graph.snap(lat, lon)  # raises InvalidInput off the map
-        seconds, pred = dijkstra(self.graph.seconds_reversed, directed=True, indices=snap.node, return_predecessors=True)
+        seconds, pred = self.search(snap.node)
         views: list[tuple[UnitView, float, float]] = []  # unit, eta, straight-line metres
         for u in units:
             if u.lat is None or u.lon is None:

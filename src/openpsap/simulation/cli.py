@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import datetime
+from importlib.resources import files
 from pathlib import Path
 from typing import Annotated
 
@@ -17,6 +18,7 @@ from openpsap.config import DEFAULT_DATA_DIR
 
 console = Console()
 RUN_FILE = "run.json"
+SF_WEEK, SF_WEEK_FILE = "sf-week", "sffd_calls_2016-12-31_to_2017-01-07.csv.gz"  # shipped (DataSF, PDDL)
 
 
 def _fail(message: str) -> None:
@@ -32,8 +34,8 @@ def parse_speed(text: str) -> float:
 
 
 def replay(
-    source: Annotated[Path, typer.Argument(help="Calls-for-service CSV (.csv or .csv.gz), e.g. the SF week "
-                                                  "sffd_calls_*.csv.gz or an Alexandria cad_weekNN.csv.gz.")],
+    source: Annotated[Path, typer.Argument(help="Calls-for-service CSV (.csv or .csv.gz), e.g. an Alexandria "
+                                                  "cad_weekNN.csv.gz, or sf-week for the shipped SFFD week.")],
     mapping: Annotated[str, typer.Option(help="Built-in mapping name (sffd, alexandria_cad) or a mapping YAML file; "
                                               "default: guessed from the file name.")] = "",
     speed: Annotated[str, typer.Option(help="Time compression, e.g. 60x; default --fast.")] = "",
@@ -55,6 +57,8 @@ def replay(
     from openpsap.simulation.mapping import load as load_mapping
     from openpsap.simulation.roster import PlanFileError, load_plan
 
+    if str(source) == SF_WEEK:
+        source = Path(str(files("openpsap.data").joinpath(SF_WEEK_FILE)))
     if speed and fast:
         raise typer.BadParameter("give either --speed or --fast, not both")
     factor = parse_speed(speed) if speed else None
@@ -130,7 +134,8 @@ def _empty_database(url: str):  # noqa: ANN202
 def _run(db, loaded, roster, seed: int, speed: float | None):  # noqa: ANN001, ANN202
     from openpsap.config import Settings
     from openpsap.dispatching.plans import default_plans
-    from openpsap.dispatching.recommend import default_recommender
+    from openpsap.routing.graph import default_graph
+    from openpsap.simulation.routing_cache import CachingRecommender
     from openpsap.incidents.priority import PriorityScale
     from openpsap.simulation.replay import Replay
 
@@ -138,7 +143,7 @@ def _run(db, loaded, roster, seed: int, speed: float | None):  # noqa: ANN001, A
     with Progress(TextColumn("replaying calls"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console) as bar:
         task = bar.add_task("replay", total=len(loaded.calls))
-        replay = Replay(db, loaded, recommender=default_recommender(settings.road_speeds_kmh), plans=default_plans(),
+        replay = Replay(db, loaded, recommender=CachingRecommender(default_graph(settings.road_speeds_kmh)), plans=default_plans(),
                         scale=PriorityScale(settings.priority_scale), roster=roster, seed=seed, speed=speed,
                         progress=lambda done, total: bar.update(task, completed=done, total=total))
         return replay.run()

@@ -156,6 +156,8 @@ class Replay:
         self.assignment: dict[str, str] = {}  # unit id -> incident id it is committed to
         self.open_units: dict[str, set[str]] = defaultdict(set)  # incident -> committed units
         self.waiting_since: dict[str, datetime] = {}
+        self.freed = 0  # bumped whenever a unit becomes (conditionally) available
+        self.tried_at_freed: dict[str, int] = {}  # incident -> self.freed at its last failed attempt
         self.done_calls = 0
 
     # -- the event queue -------------------------------------------------------------------
@@ -220,6 +222,9 @@ class Replay:
         if not plan.slots:
             self.result.phone_only += 1
             return self._close(uow, call, incident_id)
+        if self.tried_at_freed.get(incident_id) == self.freed:  # no unit freed since the last try: same answer
+            self.result.shortages += 1
+            return self._wait(uow, call, incident_id, first_try=False, why="")
         try:
             rec = dispatching_service.dispatch_recommended(uow, incident_id=incident_id, recommender=self.recommender,
                                                            plans=self.plans)
@@ -229,15 +234,10 @@ class Replay:
             return self._close(uow, call, incident_id)
         except Conflict as exc:
             self.result.shortages += 1
-            since = self.waiting_since.setdefault(incident_id, uow.now)
-            if first_try:
-                incident_service.add_note(uow, incident_id=incident_id, text=f"{SHORTAGE_NOTE}: {exc.message}")
-            if uow.now - since >= MAX_WAIT:
-                self.result.not_served += 1
-                incident_service.add_note(uow, incident_id=incident_id, text="replay: not served within 2 hours")
-                return self._close(uow, call, incident_id)
-            return self._at(uow.now + RETRY, "dispatch", call, incident_id)
+            self.tried_at_freed[incident_id] = self.freed
+            return self._wait(uow, call, incident_id, first_try=first_try, why=exc.message)
         self.waiting_since.pop(incident_id, None)
+        self.tried_at_freed.pop(incident_id, None)
         unfilled = [s for s in rec.slots if s.unfilled]
         if unfilled:
             self.result.partial += 1
@@ -246,6 +246,17 @@ class Replay:
         for slot in rec.slots:
             for choice in slot.picked:
                 self._send(uow, call, incident_id, choice.unit_id, choice.eta_s)
+
+    def _wait(self, uow: UnitOfWork, call: HistoricalCall, incident_id: str, *, first_try: bool, why: str) -> None:
+        since = self.waiting_since.setdefault(incident_id, uow.now)
+        if first_try:
+            incident_service.add_note(uow, incident_id=incident_id, text=f"{SHORTAGE_NOTE}: {why}")
+        if uow.now - since >= MAX_WAIT:
+            self.result.not_served += 1
+            self.tried_at_freed.pop(incident_id, None)
+            incident_service.add_note(uow, incident_id=incident_id, text="replay: not served within 2 hours")
+            return self._close(uow, call, incident_id)
+        return self._at(uow.now + RETRY, "dispatch", call, incident_id)
 
     def _draw(self, call: HistoricalCall, unit_type: str) -> Profile:
         for key in ((call.call_type, unit_type), (call.call_type, ""), ("", "")):
@@ -281,6 +292,8 @@ class Replay:
         if self.assignment.get(unit_id) != incident_id:
             return  # the unit was sent elsewhere from the hospital: this step never happens
         dispatching_service.change_status(uow, unit_id=unit_id, to=to)
+        if to in (UnitStatus.InService, UnitStatus.Hospital):
+            self.freed += 1
         if to is UnitStatus.OnScene and call.lat is not None:
             unit_service.update_position(uow, unit_id=unit_id, lat=call.lat, lon=call.lon, at=uow.now)
         if to is UnitStatus.InService:
