@@ -131,3 +131,29 @@ def test_what_if_comparison_of_two_runs(tiny_run: Path, tmp_path: Path) -> None:
     assert data["plan_b"] == ["moved 55 to FS12", "added M99 (MEDIC) at FS01"]
     assert data["by_area"] and all("p90_a_s" in row for row in data["by_area"])
     assert "data:image/png;base64," in (tmp_path / "cmp" / "compare.html").read_text()
+
+
+@pytest.mark.shared
+def test_report_historical_figures_equal_pandas_on_an_alexandria_week(tmp_path: Path) -> None:
+    source = SHARED_SF.parents[1] / "alexandria_cad" / "cad_week44.csv.gz"
+    if not source.exists():
+        pytest.skip(f"{source} is absent (it may not ship; a fresh clone has no ../shared): Alexandria not checked")
+    made = runner.invoke(app, ["replay", str(source), "--out", str(tmp_path / "run")])
+    assert made.exit_code == 0, made.output
+    report = build(tmp_path / "run")
+    df = pd.read_csv(source, dtype=str, na_values=["NULL", "-9999"], keep_default_na=False)
+    df = df[df["Master_Incident_Number"].notna() & (df["Master_Incident_Number"] != "")]
+    df = df[df["Priority_Number"].isin([str(n) for n in range(1, 11)])].drop_duplicates("Master_Incident_Number")
+    df["prio"] = df["Priority_Number"].map(lambda p: f"P{min(int(p), 5)}")
+    for col in ("Incident_Start_Time", "Incident_Dispatch_Time", "Incident_Arrival_Time"):
+        df[col] = pd.to_datetime(df[col], format="mixed")
+    df["processing"] = (df["Incident_Dispatch_Time"] - df["Incident_Start_Time"]).dt.total_seconds()
+    df["response"] = (df["Incident_Arrival_Time"] - df["Incident_Dispatch_Time"]).dt.total_seconds()
+    expected = {p: (len(g), round(float(g["processing"].quantile(0.5)), 1), round(float(g["processing"].quantile(0.9)), 1))
+                for p, g in df.dropna(subset=["processing"]).groupby("prio")}
+    assert _as_tuples(report["processing_by_priority"]["historical"]) == expected
+    kept = df[(df["response"] >= 0) & (df["response"] <= kpis.MAX_RESPONSE_S)]
+    expected = {p: (len(g), round(float(g["response"].quantile(0.5)), 1), round(float(g["response"].quantile(0.9)), 1))
+                for p, g in kept.groupby("prio")}
+    assert _as_tuples(report["response_by_priority"]["historical"]) == expected
+    assert report["calls"]["simulated"] == len(df) and report["nena"]["overall"]["answered"] > 0

@@ -19,6 +19,7 @@ from pathlib import Path
 from openpsap.simulation.mapping import Mapping
 
 LOCATION = re.compile(r"^\(?\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*\)?$")
+FIRST_UNIT = "first unit"  # call_rows sources: the incident-level times of its first unit
 TIME_FIELDS = ("dispatch_at", "enroute_at", "onscene_at", "transport_at", "hospital_at", "available_at")
 
 
@@ -221,4 +222,10 @@ def _take(loaded: Loaded, grouped: dict, row: _Row, number: int) -> None:  # noq
         disposition=row.text("disposition"),
         channel=row.text("channel"),
     )
-    grouped[call_id] = (call, [response] if mapping.layout == "unit_rows" else [])
+    if mapping.layout == "unit_rows":
+        responses = [response]
+    elif mapping.columns.get("onscene_at"):  # incident-level unit times: the first unit's response
+        responses = [Response(FIRST_UNIT, FIRST_UNIT, *(times[n] for n in TIME_FIELDS))]
+    else:
+        responses = []
+    grouped[call_id] = (call, responses)
