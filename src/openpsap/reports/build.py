@@ -83,7 +83,7 @@ def build(folder: Path, start: datetime | None = None, end: datetime | None = No
         "response_by_unit_type": {"simulated": kpis.by(sim.response, 1), "historical": kpis.by(hist.response, 1)},
         "response_all": {"simulated": kpis.percentiles([r[-1] for r in sim.response]),
                          "historical": kpis.percentiles([r[-1] for r in hist.response])},
-        "unit_responses": {"simulated": len(sim.busy), "historical": len(hist.busy)},
+        "unit_responses": {"simulated": sim.responses, "historical": hist.responses},
         "utilisation_by_unit_type": {
             "simulated": kpis.utilisation(sim.busy, t0, t1, dict(roster)),
             "historical": kpis.utilisation(hist.busy, t0, t1, dict(hist_fleet)),

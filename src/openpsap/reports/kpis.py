@@ -37,6 +37,7 @@ class Sample:
     response: list[tuple[str, str, float]] = field(default_factory=list)  # (priority, unit type, seconds)
     busy: list[tuple[str, str, datetime, datetime]] = field(default_factory=list)  # (unit, type, from, to)
     types: Counter[str] = field(default_factory=Counter)
+    responses: int = 0  # unit responses (dispatches) in the window
     locations: list[tuple[str, float | None, float | None, str | None]] = field(default_factory=list)
 
 
@@ -58,6 +59,7 @@ def historical(calls: list[HistoricalCall], start: datetime | None = None, end: 
         s.locations.append((c.priority, c.lat, c.lon, c.address))
         if c.dispatch_at is not None:
             s.processing.append((c.priority, (c.dispatch_at - c.received_at).total_seconds()))
+        s.responses += len(c.responses)
         for r in c.responses:
             if r.dispatch_at and r.onscene_at and _keep(x := (r.onscene_at - r.dispatch_at).total_seconds()):
                 s.response.append((c.priority, r.unit_type, x))
@@ -92,6 +94,7 @@ def simulated(db: Session, start: datetime | None = None, end: datetime | None =
         if a.incident_id not in received:
             continue
         first_dispatch.setdefault(a.incident_id, a.dispatched_at)
+        s.responses += 1
         if a.onscene_at and _keep(x := (a.onscene_at - a.dispatched_at).total_seconds()):
             s.response.append((inc.priority, unit_type.get(a.unit_id, "?"), x))
         if a.cleared_at:
