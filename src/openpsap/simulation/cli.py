@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from importlib.resources import files
 from pathlib import Path
 from typing import Annotated
@@ -145,5 +145,6 @@ def _run(db, loaded, roster, seed: int, speed: float | None):  # noqa: ANN001, A
         task = bar.add_task("replay", total=len(loaded.calls))
         replay = Replay(db, loaded, recommender=CachingRecommender(default_graph(settings.road_speeds_kmh)), plans=default_plans(),
                         scale=PriorityScale(settings.priority_scale), roster=roster, seed=seed, speed=speed,
+                        batch=timedelta(minutes=1) if speed else timedelta(minutes=60),
                         progress=lambda done, total: bar.update(task, completed=done, total=total))
         return replay.run()

@@ -2,8 +2,9 @@
 
 Every change goes through the same service functions the API uses (calls.service, incidents.service,
 dispatching.service, units.service), so the same validation runs and the same events are written;
-the recommender picks the units. Event times are simulated time: one UnitOfWork per simulated
-minute (many commands in one transaction, for speed), with `uow.now` set to each command's time.
+the recommender picks the units. Event times are simulated time: one UnitOfWork per `batch` of
+simulated time (an hour as fast as possible, a minute at --speed; many commands in one transaction,
+for speed), with `uow.now` set to each command's time.
 
 What is simulated, and from what:
 - call received and answered at the recorded received time; incident created at the recorded entry
@@ -153,7 +154,7 @@ class Replay:
         roster: list[RosterUnit],
         seed: int = 1,
         speed: float | None = None,
-        batch: timedelta = timedelta(minutes=1),
+        batch: timedelta = timedelta(minutes=60),
         progress: Callable[[int, int], None] | None = None,
     ) -> None:
         self.loaded, self.recommender, self.plans, self.scale = loaded, recommender, plans, scale
