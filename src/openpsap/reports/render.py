@@ -27,7 +27,8 @@ def _png(fig) -> str:  # noqa: ANN001
     return base64.b64encode(buffer.getvalue()).decode()
 
 
-def _bars(title: str, ylabel: str, labels: list[str], series: dict[str, list[float | None]], xlabel: str = "") -> str:
+def _bars(title: str, ylabel: str, labels: list[str], series: dict[str, list[float | None]], xlabel: str = "",
+          targets: tuple[tuple[float, str], ...] = ()) -> str:
     fig, ax = plt.subplots(figsize=(8, 3.2))
     x = np.arange(len(labels))
     width = 0.8 / max(1, len(series))
@@ -37,12 +38,14 @@ def _bars(title: str, ylabel: str, labels: list[str], series: dict[str, list[flo
                color=colours[i % len(colours)])
     ax.set_xticks(x, labels, rotation=45 if len(labels) > 8 else 0, ha="right" if len(labels) > 8 else "center",
                   fontsize=8)
+    for y, label in targets:
+        ax.axhline(y, color="#d62728", linestyle="--" if y < 95 else ":", linewidth=1, label=label)
     ax.set_title(title)
     ax.set_ylabel(ylabel)
     if xlabel:
         ax.set_xlabel(xlabel)
-    if len(series) > 1:
-        ax.legend(fontsize=8)
+    if len(series) > 1 or targets:
+        ax.legend(fontsize=7, loc="lower left")
     ax.grid(axis="y", alpha=0.3)
     return _png(fig)
 
@@ -127,7 +130,8 @@ def figures(r: dict) -> list[tuple[str, str]]:
         by_hour = nena["by_hour"]
         out.append((_bars("NENA-STA-020.1 answer times by hour", "% of answered 911 calls", [f"{h:02d}" for h in range(24)],
                           {"within 15 s": [100 * (b["within_15"] or 0) for b in by_hour],
-                           "within 20 s": [100 * (b["within_20"] or 0) for b in by_hour]}, "hour of day"),
+                           "within 20 s": [100 * (b["within_20"] or 0) for b in by_hour]}, "hour of day",
+                          targets=((90, "NENA 90% in 15 s"), (95, "NENA 95% in 20 s"))),
                     f"Standard: 90% within 15 s and 95% within 20 s; overall {100 * (nena['overall']['within_15'] or 0):.1f}% "
                     f"and {100 * (nena['overall']['within_20'] or 0):.1f}%; {nena['hours_meeting_15s']} of "
                     f"{nena['hours_with_calls']} hours of day meet the 15 s target."))
