@@ -16,6 +16,8 @@ from rich.table import Table
 from openpsap import __version__
 from openpsap.auth.roles import Role
 from openpsap.config import DEFAULT_DATA_DIR, Settings
+from openpsap.reports.cli import report as report_command
+from openpsap.simulation.cli import replay as replay_command
 from openpsap.triage.cli import triage_app
 
 app = typer.Typer(
@@ -31,6 +33,8 @@ users_app = typer.Typer(help="User accounts and roles.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(triage_app, name="triage")
+app.command("replay")(replay_command)
+app.command("report")(report_command)
 console = Console()
 
 DatabaseUrl = Annotated[

@@ -116,6 +116,11 @@ class Recommender:
         route = [[round(float(self.graph.lat[n]), 5), round(float(self.graph.lon[n]), 5)] for n in keep]
         return sum(self._edge_m[e] for e in edges), route
 
+    def search(self, node: int) -> tuple[np.ndarray, np.ndarray]:
+        """Travel seconds from every node to `node`, and the shortest-path tree (one Dijkstra). A seam:
+        the replay caches it for incident locations that call again."""
+        return dijkstra(self.graph.seconds_reversed, directed=True, indices=node, return_predecessors=True)
+
     def recommend(self, *, lat: float, lon: float, plan: Plan, units: list[UnitView],
                   incident_id: str | None = None) -> Recommendation:
         """Units for what the plan still needs: units already on `incident_id` fill their slots first, so a
@@ -128,7 +133,7 @@ class Recommender:
                       and plan.slots[k].fits(u.unit_type, u.capabilities)), None)
             if k is not None:
                 assigned[k].append(u.id)
-        seconds, pred = dijkstra(self.graph.seconds_reversed, directed=True, indices=snap.node, return_predecessors=True)
+        seconds, pred = self.search(snap.node)
         views: list[tuple[UnitView, float, float]] = []  # unit, eta, straight-line metres
         for u in units:
             if u.lat is None or u.lon is None:
