@@ -206,3 +206,21 @@ def callback_attempt(call_id: str, body: CallbackAttempt, cmd: Cmd):
     if unknown := [c for c in body.cues if c not in callbacks.CUES]:
         raise InvalidInput(f"unknown cue(s) {unknown}; known: {', '.join(callbacks.CUES)}")
     return cmd.run(lambda uow: callbacks.attempt(uow, call_id=call_id, result=body.result, cues=body.cues, note=body.note))
+
+
+@router.get("/care/measures", **allowed(R.supervisor, R.analyst, R.outreach))
+def care_measures(database: Reader, request: Request, days: int = Query(default=30, ge=1, le=3660)):
+    """Care measures over the last `days`: non-emergencies without an emergency unit, follow-ups on time,
+    repeat-caller share (and by day), callbacks answered."""
+    from datetime import timedelta
+
+    from openpsap.dispatching.plans import default_plans
+    from openpsap.reports.care import measures
+
+    s = request.app.state.settings
+    now = request.app.state.clock.now()
+    plans = default_plans()
+    quiet = {code for code in incident_types() if not plans.for_type(code).slots}
+    with database.read() as db:
+        return {"days": days, **measures(db, non_emergency_types=quiet, repeat_calls=s.repeat_caller_calls,
+                                         repeat_days=s.repeat_caller_days, start=now - timedelta(days=days), now=now)}

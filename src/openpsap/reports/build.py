@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from openpsap.db import Database
 from openpsap.dispatching.plans import default_plans
 from openpsap.reports import kpis, phone
+from openpsap.reports.care import measures as care_measures
 from openpsap.simulation.loaders import load
 from openpsap.simulation.mapping import load as load_mapping
 from openpsap.stations.seed import sf_units
@@ -60,6 +61,10 @@ def build(folder: Path, start: datetime | None = None, end: datetime | None = No
     try:
         with db.read() as session:
             sim, shortages = kpis.simulated(session, start, end)
+            plans_ = default_plans()
+            care_types = {c for c in sim.types if not plans_.for_type(c).slots} | set(mapping.non_emergency)
+            care = care_measures(session, non_emergency_types=care_types, repeat_calls=5, repeat_days=30,
+                                 start=start, end=end, now=max(sim.received) if sim.received else None)
     finally:
         db.dispose()
     if not sim.received:
@@ -97,6 +102,7 @@ def build(folder: Path, start: datetime | None = None, end: datetime | None = No
         "non_emergency_share": round(sum(sim.types[c] for c in non_emergency) / max(1, len(sim.received)), 4),
         "repeat_address_share": kpis.repeat_share(sim.locations),
         "repeat_caller_share": None,  # neither source has caller numbers
+        "care": care,  # care-pathway measures (reports/care.py); most need live data, not a replay
         "nena": None,
     }
     files = phone_files(run, mapping.phone_file, mapping.source_week)

@@ -172,6 +172,8 @@ def rows(r: dict) -> list[tuple[str, str, str, str, object]]:
                 out.append(("nena_by_hour", f"{hour:02d}", "historical", metric, value))
     out.append(("shares", "non_emergency", "simulated", "share", r["non_emergency_share"]))
     out.append(("shares", "repeat_address", "simulated", "share", r["repeat_address_share"]))
+    for name, stats in (r.get("care") or {}).items():
+        out.append(("care", name, "simulated", "share", stats.get("share")))
     return out
 
 
@@ -201,6 +203,14 @@ def write(r: dict, out: Path, *, title: str) -> list[Path]:
         f"Repeat-address share: {_share(data['repeat_address_share'])}. "
         "Repeat-caller share: not available (the source has no caller numbers).</p>",
     ]
+    care = data.get("care")
+    if care:
+        quiet = care["non_emergency_without_emergency_unit"]
+        parts.append(
+            f"<p>Care pathway: non-emergency incidents resolved without an emergency unit "
+            f"{_share(quiet['share'])} of {quiet['incidents']}; follow-ups on time "
+            f"{_share(care['follow_ups_on_time']['share'])}; callbacks answered {_share(care['callbacks_answered']['share'])} "
+            f"(a replay has no follow-ups or callbacks; a centre's own database does: GET /api/v1/care/measures).</p>")
     for png, reading in figures(r):
         parts.append(f"<figure><img alt='' src='data:image/png;base64,{png}'><figcaption>{html.escape(reading)}</figcaption></figure>")
     short = data["no_unit_available"]["first"]
