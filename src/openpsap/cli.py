@@ -115,6 +115,11 @@ def demo(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     data_dir: Annotated[Path | None, typer.Option(help="Data folder; default a fresh one under ~/.local/share/openpsap.")] = None,
     no_serve: Annotated[bool, typer.Option("--no-serve", help="Set up and print credentials, but do not start the server.")] = False,
+    replay: Annotated[bool, typer.Option("--replay", help="Bring the demo alive: replay the real SF week of calls into "
+                                                          "the running server, time-compressed (units move, the queue "
+                                                          "grows and shrinks).")] = False,
+    replay_speed: Annotated[float, typer.Option(min=1, max=3600, help="How many times faster than the real week "
+                                                                      "(60: an hour of calls per minute).")] = 60.0,
 ) -> None:
     """Set up a fresh San Francisco demo (SQLite, SFFD and SFPD roster, demo users) and serve it."""
     from openpsap.commands import CommandRunner
@@ -122,6 +127,8 @@ def demo(
     from openpsap.care.demo import seed_care_story
     from openpsap.incidents.priority import PriorityScale
 
+    if replay and no_serve:
+        _fail("--replay feeds the running server: leave out --no-serve")
     folder = data_dir or DEFAULT_DATA_DIR / f"demo-{datetime.now():%Y%m%d-%H%M%S}"
     if (folder / "openpsap.db").exists():
         _fail(f"{folder} already holds a database; pass a new --data-dir or remove it")
@@ -147,6 +154,11 @@ def demo(
         "with a school visit in the outreach queue). As calltaker, Alt+N, type that number and Tab: the console shows his "
         "earlier call and the outreach team's care plan. Log in as outreach for the queue, as supervisor for the "
         f"public summary; the public page is http://{host}:{port}/public")
+    if replay:
+        from openpsap.simulation.live import start_in_background
+
+        start_in_background(settings.resolved_database_url(), factor=replay_speed)
+        console.print(f"Replaying the SF week of 2016-12-31 at {replay_speed:g}x: the first calls ring in a few seconds.")
     if not no_serve:
         serve(host=host, port=port, database_url="", data_dir=folder, log_level="info")
 

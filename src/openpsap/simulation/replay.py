@@ -21,6 +21,7 @@ from __future__ import annotations
 import heapq
 import math
 import random
+import threading
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -156,13 +157,20 @@ class Replay:
         speed: float | None = None,
         batch: timedelta = timedelta(minutes=60),
         progress: Callable[[int, int], None] | None = None,
+        time_scale: float = 1.0,
+        seed_units: bool = True,
+        stop: threading.Event | None = None,
     ) -> None:
+        """time_scale < 1 compresses the simulated durations (travel, retries) for a live demo whose call
+        times were compressed by the same factor (live.compress); seed_units=False when the roster is
+        already in the database."""
         self.loaded, self.recommender, self.plans, self.scale = loaded, recommender, plans, scale
         self.roster = {u.id: u for u in roster}
         self.random = random.Random(seed)
         self.speed = speed
         self.batch = batch
         self.progress = progress
+        self.time_scale, self.seed_units, self.stop = time_scale, seed_units, stop
         self.clock = SimClock(loaded.calls[0].received_at if loaded.calls else datetime(2000, 1, 1).astimezone())
         self.runner = CommandRunner(database, clock=self.clock)
         self.profiles = build_profiles(loaded)
@@ -185,18 +193,24 @@ class Replay:
 
     def run(self) -> ReplayResult:
         started = time.perf_counter()
-        with self.runner.unit_of_work(actor=ACTOR) as uow:
-            seed_roster(uow, list(self.roster.values()))
-        self.result.events += len(uow.records)
-        self.result.transactions += 1
+        if self.seed_units:
+            with self.runner.unit_of_work(actor=ACTOR) as uow:
+                seed_roster(uow, list(self.roster.values()))
+            self.result.events += len(uow.records)
+            self.result.transactions += 1
         for call in self.loaded.calls:
             self._at(call.received_at, "call", call)
         wall0, sim0 = time.monotonic(), self.clock.now()
-        while self.queue:
-            minute = self.queue[0][0].replace(second=0, microsecond=0) + self.batch
+        while self.queue and not (self.stop is not None and self.stop.is_set()):
+            head = self.queue[0][0]
+            # batches of whole minutes (or hours) in simulated time; shorter batches (a live demo) from the head
+            minute = head.replace(second=0, microsecond=0) + self.batch if self.batch >= timedelta(minutes=1) else head + self.batch
             if self.speed:
                 delay = (self.queue[0][0] - sim0).total_seconds() / self.speed - (time.monotonic() - wall0)
                 if delay > 0:
+                    if self.stop is not None:
+                        self.stop.wait(delay)
+                        continue  # re-check the stop flag and the queue head
                     time.sleep(delay)
             with self.runner.unit_of_work(actor=ACTOR) as uow:
                 _hold_loaded_rows(uow.session)
@@ -270,12 +284,12 @@ class Replay:
         since = self.waiting_since.setdefault(incident_id, uow.now)
         if first_try:
             incident_service.add_note(uow, incident_id=incident_id, text=f"{SHORTAGE_NOTE}: {why}")
-        if uow.now - since >= MAX_WAIT:
+        if uow.now - since >= MAX_WAIT * self.time_scale:
             self.result.not_served += 1
             self.tried_at_freed.pop(incident_id, None)
             incident_service.add_note(uow, incident_id=incident_id, text="replay: not served within 2 hours")
             return self._close(uow, call, incident_id)
-        return self._at(uow.now + RETRY, "dispatch", call, incident_id)
+        return self._at(uow.now + RETRY * self.time_scale, "dispatch", call, incident_id)
 
     def _draw(self, call: HistoricalCall, unit_type: str) -> Profile:
         for key in ((call.call_type, unit_type), (call.call_type, ""), ("", "")):
@@ -293,10 +307,10 @@ class Replay:
         self.result.unit_responses += 1
         unit = self.roster[unit_id]
         profile = self._draw(call, unit.unit_type)
-        turnout = profile.turnout if profile.turnout is not None else 60.0
+        turnout = profile.turnout if profile.turnout is not None else 60.0 * self.time_scale
         t = uow.now + timedelta(seconds=turnout)
         self._at(t, "status", unit_id, incident_id, UnitStatus.EnRoute, call)
-        t += timedelta(seconds=eta_s if math.isfinite(eta_s) else 0)
+        t += timedelta(seconds=eta_s * self.time_scale if math.isfinite(eta_s) else 0)
         self._at(t, "status", unit_id, incident_id, UnitStatus.OnScene, call)
         t += timedelta(seconds=profile.on_scene)
         if profile.transport is not None and "transport" in unit.capabilities:
@@ -318,7 +332,7 @@ class Replay:
         if to is UnitStatus.InService:
             del self.assignment[unit_id]
             self.open_units[incident_id].discard(unit_id)
-            back = uow.now + timedelta(seconds=eta_s if math.isfinite(eta_s) else 0)
+            back = uow.now + timedelta(seconds=eta_s * self.time_scale if math.isfinite(eta_s) else 0)
             self._at(back, "home", unit_id)
             self._maybe_close(uow, incident_id)
 
