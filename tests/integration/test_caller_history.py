@@ -26,6 +26,8 @@ def test_a_repeat_caller_is_flagged_and_the_care_note_is_shown(api: Api) -> None
     assert len(first["prior_calls"]) == 5 and first["repeat_caller"] is True  # 4 + this one = 5 in 30 days
     assert {p["same_number"] for p in first["prior_calls"]} == {True, False}
     assert first["care_plan"] is None and first["repeat_rule"] == "5 calls in 30 days"
+    reviews = [t for t in api.get("outreach", "/follow-ups").json() if t["kind"] == "care_plan_review"]
+    assert [(t["caller_number"], t["notes"][0]["text"]) for t in reviews] == [(NUMBER, "repeat caller: 5 calls in 30 days")]
 
     note = "Lonely 6-year-old; mother works nights. Talk kindly, confirm a grown-up, school visit planned."
     assert api.put("outreach", f"/care-plans/{NUMBER}", {"note": note}).status_code == 200

@@ -10,6 +10,7 @@ from sqlalchemy import or_, select
 
 from openpsap.calls import service as call_service
 from openpsap.calls.models import Call
+from openpsap.care.config import CareConfig
 from openpsap.care.models import CarePlan, FollowUp, IncidentCare
 from openpsap.commands import UnitOfWork
 from openpsap.incidents.models import Incident
@@ -17,7 +18,9 @@ from openpsap.incidents.models import Incident
 WINDOW_DAYS = 90
 
 
-def caller_history(uow: UnitOfWork, *, call_id: str, repeat_calls: int, repeat_days: int) -> dict[str, Any]:
+def caller_history(uow: UnitOfWork, *, call_id: str, repeat_calls: int, repeat_days: int,
+                   config: CareConfig | None = None) -> dict[str, Any]:
+    """... and a repeat caller (the configured rule) with no open care-plan review gets one, for outreach."""
     db = uow.session
     call = call_service.get_or_raise(db, call_id=call_id)
     since = call.received_at - timedelta(days=WINDOW_DAYS)
@@ -44,6 +47,14 @@ def caller_history(uow: UnitOfWork, *, call_id: str, repeat_calls: int, repeat_d
     repeat = call.caller_number is not None and len(recent) + 1 >= repeat_calls
     uow.emit("caller-history-viewed", "call", call.id,
              {"call_id": call.id, "prior_calls": len(prior), "repeat_caller": repeat, "care_plan": plan is not None})
+    if repeat and config is not None and "care_plan_review" in config.follow_up_kinds \
+            and not any(t.kind == "care_plan_review" for t in open_tasks):
+        from openpsap.care.followups import create
+
+        create(uow, kind="care_plan_review", config=config, caller_number=call.caller_number,
+               note=f"repeat caller: {len(recent) + 1} calls in {repeat_days} days")  # flagged for the outreach team
+        open_tasks = list(db.scalars(select(FollowUp).where(FollowUp.caller_number == call.caller_number,
+                                                            FollowUp.status == "open").order_by(FollowUp.due_at)))
     return {
         "call_id": call.id,
         "window_days": WINDOW_DAYS,

@@ -116,8 +116,9 @@ def call_history(call_id: str, cmd: Cmd, request: Request):
     """Prior calls from the same number or address (90 days), the care-plan note, repeat-caller flag.
     Every read is recorded as a `caller-history-viewed` event (privacy audit)."""
     s = request.app.state.settings
+    config = _config(request)
     return cmd.run(lambda uow: history.caller_history(uow, call_id=call_id, repeat_calls=s.repeat_caller_calls,
-                                                      repeat_days=s.repeat_caller_days))
+                                                      repeat_days=s.repeat_caller_days, config=config))
 
 
 @router.put("/care-plans/{caller_number}", **allowed(R.outreach, R.supervisor))
