@@ -58,6 +58,15 @@ def _no_state(db: Session, event: Event) -> None:
     """Events that are audit only (logins, password changes)."""
 
 
+def _get_or_add(db: Session, model: type, **key: str) -> Any:
+    """The row with this primary key, or a new one added to the session (one row per subject)."""
+    row = db.get(model, next(iter(key.values())))
+    if row is None:
+        row = model(**key)
+        db.add(row)
+    return row
+
+
 def _get(db: Session, model: type, key: str) -> Any:
     obj = db.get(model, key)
     if obj is None:  # the log references something that does not exist: a corrupt log
@@ -240,20 +249,14 @@ def _incident_reopened(db: Session, e: Event) -> None:
 @handles("public-summary-approved")
 def _public_summary_approved(db: Session, e: Event) -> None:
     d = e.data
-    summary = db.get(PublicSummary, d["incident_id"])
-    if summary is None:
-        summary = PublicSummary(incident_id=d["incident_id"])
-        db.add(summary)
+    summary = _get_or_add(db, PublicSummary, incident_id=d["incident_id"])
     summary.text, summary.removed, summary.approved_by, summary.approved_at = d["text"], d["removed"], e.actor, e.occurred_at
 
 
 @handles("care-outcomes-recorded")
 def _care_outcomes_recorded(db: Session, e: Event) -> None:
     d = e.data
-    care = db.get(IncidentCare, d["incident_id"])
-    if care is None:
-        care = IncidentCare(incident_id=d["incident_id"])
-        db.add(care)
+    care = _get_or_add(db, IncidentCare, incident_id=d["incident_id"])
     care.outcomes, care.note, care.recorded_by, care.recorded_at = d["outcomes"], d["note"], e.actor, e.occurred_at
 
 
@@ -281,10 +284,7 @@ def _follow_up_updated(db: Session, e: Event) -> None:
 @handles("care-plan-noted")
 def _care_plan_noted(db: Session, e: Event) -> None:
     d = e.data
-    plan = db.get(CarePlan, d["caller_number"])
-    if plan is None:
-        plan = CarePlan(caller_number=d["caller_number"])
-        db.add(plan)
+    plan = _get_or_add(db, CarePlan, caller_number=d["caller_number"])
     plan.note, plan.updated_by, plan.updated_at = d["note"], e.actor, e.occurred_at
 
 
