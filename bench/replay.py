@@ -20,7 +20,6 @@ import resource
 import tempfile
 import time
 from datetime import timedelta
-from importlib.resources import files
 from pathlib import Path
 
 from sqlalchemy import text
@@ -32,13 +31,13 @@ from openpsap.incidents.priority import PriorityScale
 from openpsap.migrate import upgrade
 from openpsap.models import Base
 from openpsap.routing.graph import default_graph
-from openpsap.simulation.loaders import load
+from openpsap.simulation.loaders import load, sf_week_path
 from openpsap.simulation.mapping import load as load_mapping
 from openpsap.simulation.replay import Replay
 from openpsap.simulation.roster import load_plan
 from openpsap.simulation.routing_cache import CachingRecommender
 
-SF_WEEK = Path(str(files("openpsap.data").joinpath("sffd_calls_2016-12-31_to_2017-01-07.csv.gz")))
+SF_WEEK = sf_week_path()
 TARGET_S = 60.0
 
 

@@ -69,7 +69,7 @@ def main() -> None:
 
     single = []
     for text in texts:
-        model.encoder._cache.clear()
+        model.encoder.forget()
         single.append(timed(lambda: triage(text, learned=model)))
     growing = []
     for text in texts:

@@ -19,7 +19,7 @@ from openpsap.incidents.models import Incident
 from openpsap.incidents.priority import PriorityScale
 from openpsap.rebuild import rebuild
 from openpsap.simulation import mapping
-from openpsap.simulation.loaders import load
+from openpsap.simulation.loaders import load, sf_week_path
 from openpsap.simulation.replay import Replay
 from openpsap.simulation.roster import load_plan
 from openpsap.units.models import Assignment
@@ -126,12 +126,10 @@ def test_no_unit_available_is_noted_and_retried(sqlite_database: Database, seed:
 
 
 def test_a_slice_of_the_real_sf_week_replays_with_the_same_calls_and_types(sqlite_database: Database) -> None:
-    from importlib.resources import files
-
     from openpsap.routing.graph import default_graph
     from openpsap.simulation.routing_cache import CachingRecommender
 
-    week = Path(str(files("openpsap.data").joinpath("sffd_calls_2016-12-31_to_2017-01-07.csv.gz")))
+    week = sf_week_path()
     loaded = load(week, mapping.load("sffd"))
     assert (loaded.rows, len(loaded.calls), loaded.unit_responses, sum(loaded.bad.values())) == (7704, 3560, 7704, 0)
     loaded.calls = loaded.calls[:200]

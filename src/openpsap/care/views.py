@@ -216,12 +216,11 @@ def care_measures(database: Reader, request: Request, days: int = Query(default=
     from datetime import timedelta
 
     from openpsap.dispatching.plans import default_plans
-    from openpsap.reports.care import measures
+    from openpsap.reports.care import measures, non_emergency_types
 
     s = request.app.state.settings
     now = request.app.state.clock.now()
-    plans = default_plans()
-    quiet = {code for code in incident_types() if not plans.for_type(code).slots}
+    quiet = non_emergency_types(incident_types(), default_plans())
     with database.read() as db:
         return {"days": days, **measures(db, non_emergency_types=quiet, repeat_calls=s.repeat_caller_calls,
                                          repeat_days=s.repeat_caller_days, start=now - timedelta(days=days), now=now)}

@@ -14,6 +14,7 @@ from openpsap.db import Database
 from openpsap.dispatching.plans import default_plans
 from openpsap.reports import kpis, phone
 from openpsap.reports.care import measures as care_measures
+from openpsap.reports.care import non_emergency_types
 from openpsap.simulation.loaders import load
 from openpsap.simulation.mapping import load as load_mapping
 from openpsap.stations.seed import sf_units
@@ -61,9 +62,8 @@ def build(folder: Path, start: datetime | None = None, end: datetime | None = No
     try:
         with db.read() as session:
             sim, shortages = kpis.simulated(session, start, end)
-            plans_ = default_plans()
-            care_types = {c for c in sim.types if not plans_.for_type(c).slots} | set(mapping.non_emergency)
-            care = care_measures(session, non_emergency_types=care_types, repeat_calls=5, repeat_days=30,
+            non_emergency = non_emergency_types(sim.types, default_plans()) | set(mapping.non_emergency)
+            care = care_measures(session, non_emergency_types=non_emergency, repeat_calls=5, repeat_days=30,
                                  start=start, end=end, now=max(sim.received) if sim.received else None)
     finally:
         db.dispose()
@@ -73,8 +73,6 @@ def build(folder: Path, start: datetime | None = None, end: datetime | None = No
     t1 = min(max(sim.received), end) if end else max(sim.received)
     roster = Counter(u.unit_type for u in sf_units())
     hist_fleet = Counter(kind for _, kind in {(unit, kind) for unit, kind, _, _ in hist.busy})
-    plans = default_plans()
-    non_emergency = {c for c in sim.types if not plans.for_type(c).slots} | set(mapping.non_emergency)
     report = {
         "run": {k: run[k] for k in ("source", "mapping", "seed", "plan", "plan_changes", "rows", "source_calls",
                                     "source_unit_responses", "bad_rows", "result") if k in run},

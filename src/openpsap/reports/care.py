@@ -20,11 +20,17 @@ from sqlalchemy.orm import Session
 
 from openpsap.calls.models import Call
 from openpsap.care.models import FollowUp
+from openpsap.dispatching.plans import ResponsePlans
 from openpsap.eventlog.models import EventRecord
 from openpsap.incidents.models import Incident
 from openpsap.units.models import Assignment, Unit
 
 EMERGENCY_APPARATUS = {"ENGINE", "TRUCK", "MEDIC", "RESCUE", "RESCUE CAPTAIN", "RESCUE SQUAD", "AIRPORT", "CHIEF"}
+
+
+def non_emergency_types(codes: set[str] | dict[str, object], plans: ResponsePlans) -> set[str]:
+    """The incident types whose response plan sends no unit."""
+    return {code for code in codes if not plans.for_type(code).slots}
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -33,11 +39,11 @@ def _share(part: int, whole: int) -> float | None:
 
 def measures(db: Session, *, non_emergency_types: set[str], repeat_calls: int, repeat_days: int,
              start: datetime | None = None, end: datetime | None = None, now: datetime | None = None) -> dict[str, Any]:
-    def within(t: datetime) -> bool:
-        return (start is None or t >= start) and (end is None or t < end)
+    def within(column, since: datetime | None = start):  # noqa: ANN001, ANN202 - the window, in SQL
+        return [c for c in ((column >= since) if since else None, (column < end) if end else None) if c is not None]
 
-    incidents = [i for i in db.scalars(select(Incident).where(Incident.incident_type.in_(non_emergency_types)))
-                 if within(i.created_at)]
+    incidents = list(db.scalars(select(Incident).where(Incident.incident_type.in_(non_emergency_types),
+                                                       *within(Incident.created_at))))
     sent: dict[str, set[str]] = defaultdict(set)
     if incidents:
         ids = [i.id for i in incidents]
@@ -47,28 +53,29 @@ def measures(db: Session, *, non_emergency_types: set[str], repeat_calls: int, r
             sent[incident_id].add(unit_type)
     quiet = sum(1 for i in incidents if not (sent[i.id] & EMERGENCY_APPARATUS))
 
-    tasks = [t for t in db.scalars(select(FollowUp)) if within(t.created_at)]
+    tasks = list(db.scalars(select(FollowUp).where(*within(FollowUp.created_at))))
     now = now or datetime.now(tasks[0].due_at.tzinfo if tasks else None)
     on_time = sum(1 for t in tasks if t.status == "done" and t.closed_at is not None and t.closed_at <= t.due_at)
     late = sum(1 for t in tasks if (t.status == "done" and t.closed_at is not None and t.closed_at > t.due_at)
                or (t.status == "open" and t.due_at < now))
 
-    calls = sorted(((c.caller_number, c.received_at) for c in db.scalars(select(Call).where(Call.caller_number.is_not(None)))),
-                   key=lambda c: c[1])
     window = timedelta(days=repeat_days)
+    calls = db.execute(select(Call.caller_number, Call.received_at)  # from one window before: earlier calls count
+                       .where(Call.caller_number.is_not(None), *within(Call.received_at, start - window if start else None))
+                       .order_by(Call.received_at)).all()
     seen: dict[str, list[datetime]] = defaultdict(list)
     repeat_by_day: Counter[str] = Counter()
     all_by_day: Counter[str] = Counter()
     for number, at in calls:
         earlier = [t for t in seen[number] if at - t <= window]
         seen[number] = [*earlier, at]
-        if within(at):
+        if start is None or at >= start:
             day = at.date().isoformat()
             all_by_day[day] += 1
             repeat_by_day[day] += len(seen[number]) >= repeat_calls
 
-    attempts = [e for e in db.scalars(select(EventRecord).where(EventRecord.kind == "callback-attempted"))
-                if within(e.occurred_at)]
+    attempts = list(db.scalars(select(EventRecord).where(EventRecord.kind == "callback-attempted",
+                                                         *within(EventRecord.occurred_at))))
     answered = sum(1 for e in attempts if str(e.data.get("result", "")).startswith("answered"))
     total_calls = sum(all_by_day.values())
     return {

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import re
 from datetime import datetime, timedelta
-from importlib.resources import files
 from pathlib import Path
 from typing import Annotated
 
@@ -18,7 +17,7 @@ from openpsap.config import DEFAULT_DATA_DIR
 
 console = Console()
 RUN_FILE = "run.json"
-SF_WEEK, SF_WEEK_FILE = "sf-week", "sffd_calls_2016-12-31_to_2017-01-07.csv.gz"  # shipped (DataSF, PDDL)
+SF_WEEK = "sf-week"  # the shipped SFFD week (simulation.loaders.sf_week_path)
 
 
 def _fail(message: str) -> None:
@@ -58,7 +57,9 @@ def replay(
     from openpsap.simulation.roster import PlanFileError, load_plan
 
     if str(source) == SF_WEEK:
-        source = Path(str(files("openpsap.data").joinpath(SF_WEEK_FILE)))
+        from openpsap.simulation.loaders import sf_week_path
+
+        source = sf_week_path()
     if speed and fast:
         raise typer.BadParameter("give either --speed or --fast, not both")
     factor = parse_speed(speed) if speed else None

@@ -12,13 +12,10 @@ import dataclasses
 import logging
 import threading
 from datetime import UTC, datetime, timedelta
-from importlib.resources import files
-from pathlib import Path
 
-from openpsap.simulation.loaders import HistoricalCall, Loaded, Response
+from openpsap.simulation.loaders import HistoricalCall, Loaded, Response, sf_week_path
 
 log = logging.getLogger("openpsap.demo.replay")
-SF_WEEK_FILE = "sffd_calls_2016-12-31_to_2017-01-07.csv.gz"
 
 
 def compress(loaded: Loaded, *, start: datetime, factor: float) -> Loaded:
@@ -63,7 +60,7 @@ def start_in_background(database_url: str, *, factor: float, seed: int = 1, dela
     from openpsap.simulation.roster import load_plan
     from openpsap.simulation.routing_cache import CachingRecommender
 
-    source = Path(str(files("openpsap.data").joinpath(SF_WEEK_FILE)))
+    source = sf_week_path()
     week = load(source, load_mapping(guess(source)))
     settings = Settings()
     roster, _ = load_plan(None)

@@ -131,6 +131,16 @@ def _location(row: _Row) -> tuple[float | None, float | None] | None:
     return (lat, lon)
 
 
+SF_WEEK_FILE = "sffd_calls_2016-12-31_to_2017-01-07.csv.gz"  # shipped in the package (DataSF, PDDL)
+
+
+def sf_week_path() -> Path:
+    """The SFFD week of calls shipped in the package (`openpsap replay sf-week`, the live demo)."""
+    from importlib.resources import files
+
+    return Path(str(files("openpsap.data").joinpath(SF_WEEK_FILE)))
+
+
 def load(path: Path, mapping: Mapping) -> Loaded:
     """Read the whole file. Raises SourceError when the file or its header is unusable."""
     loaded = Loaded(source=str(path), mapping=mapping)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -160,20 +162,16 @@ def triage_eval(
     _print_report(report, source)
 
 
-def _progress(total: int, label: str, quiet: bool):  # noqa: ANN202
-    from contextlib import contextmanager
-
-    @contextmanager
-    def bar():
-        if quiet:
-            yield None
-            return
-        with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err,
-                      transient=True) as progress:
-            task = progress.add_task(label, total=total)
-            yield lambda n: progress.advance(task, n)
-
-    return bar()
+@contextmanager
+def _progress(total: int, label: str, quiet: bool) -> Iterator[Callable[[int], None] | None]:
+    """A Rich progress bar on stderr (none with --json); yields advance(n)."""
+    if quiet:
+        yield None
+        return
+    with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err,
+                  transient=True) as progress:
+        task = progress.add_task(label, total=total)
+        yield lambda n: progress.advance(task, n)
 
 
 def _print_report(report, source: Path) -> None:  # noqa: ANN001

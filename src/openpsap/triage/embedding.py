@@ -173,6 +173,11 @@ class SentenceEncoder:
                 out[i] = mean / max(float(np.linalg.norm(mean)), 1e-9)
         return out
 
+    def forget(self) -> None:
+        """Empty the chunk cache (benchmarks: the cost of a text never seen)."""
+        with self._lock:
+            self._cache.clear()
+
     def _remember(self, chunk: str, vector: np.ndarray) -> None:
         self._cache[chunk] = vector
         self._cache.move_to_end(chunk)

@@ -91,13 +91,14 @@ def cross_validate(records: list[Labelled], corpus: list[Labelled], *, k: int = 
     from sklearn.model_selection import StratifiedKFold
 
     from openpsap.triage.embedding import SentenceEncoder
-    from openpsap.triage.model import default_model
+    from openpsap.triage.model import load
     from openpsap.triage.rules import default_rules
     from openpsap.triage.training import concat, featurise, fit
 
     rules = rules or default_rules()
-    encoder = SentenceEncoder(threads=2)
-    c = default_model().meta["C"]  # the L2 strength chosen on the corpus alone: nothing of FILE decides it
+    shipped = load(encoder=SentenceEncoder(threads=2))  # one encoder, two threads for featurising
+    encoder = shipped.encoder
+    c = shipped.meta["C"]  # the L2 strength chosen on the corpus alone: nothing of FILE decides it
     base = featurise(corpus, rules, encoder, calibrate=False)
     own = featurise(records, rules, encoder, weight=weight, quotable=False)
     y = np.array([r.urgency for r in records])
