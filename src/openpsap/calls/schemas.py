@@ -71,3 +71,9 @@ class TriageDecision(Strict):
     incident_type: str | None = Field(default=None, min_length=1, max_length=16)
     flags: list[str] | None = Field(default=None, max_length=8)
     suggested_event_id: str | None = Field(default=None, max_length=36, description="the triage-suggested event decided on")
+
+
+class ProtocolAnswers(Strict):
+    complaint: str | None = Field(default=None, max_length=64, description="the chief complaint being asked")
+    answers: dict[str, str] = Field(max_length=64, description="confirmed answers {question id: answer}, e.g. "
+                                    "{\"breathing\": \"no\"}")

@@ -7,9 +7,11 @@ from fastapi import APIRouter, Request
 from openpsap.api.deps import Cmd, Reader, allowed
 from openpsap.auth.roles import Role as R
 from openpsap.calls import service
-from openpsap.calls.schemas import CallCreate, CallLink, CallRead, CallUpdate, TriageDecision
+from openpsap.calls.schemas import CallCreate, CallLink, CallRead, CallUpdate, ProtocolAnswers, TriageDecision
+from openpsap.care.history import triage_context
 from openpsap.incidents import service as incident_service
 from openpsap.triage import triage
+from openpsap.triage.views import check_answers
 
 router = APIRouter(prefix="/calls", tags=["calls"])
 TAKE = (R.call_taker, R.supervisor)
@@ -76,8 +78,28 @@ def triage_call(call_id: str, cmd: Cmd, request: Request):
 
     def run(uow):  # noqa: ANN001, ANN202
         call = service.get_or_raise(uow.session, call_id=call_id)
-        context = {"prior_calls_90d": service.prior_calls(uow.session, call=call, days=90)}
-        result = triage(call.narrative, context, scale=scale).to_json()
+        answers = service.protocol_answers(uow.session, call_id=call_id)
+        result = triage(call.narrative, triage_context(uow.session, call=call), scale=scale, answers=answers).to_json()
+        result["event_id"] = service.record_triage(uow, call_id=call_id, result=result)
+        return result
+
+    return cmd.run(run)
+
+
+@router.post("/{call_id}/protocol-answers", **allowed(*TAKE),
+             responses={404: {"description": "no such call"}, 422: {"description": "unknown question or answer"}})
+def answer_protocol(call_id: str, body: ProtocolAnswers, cmd: Cmd, request: Request):
+    """Record the call-taker's confirmed protocol answers (a `protocol-answered` event), then triage the call
+    again with every answer recorded so far (a `triage-suggested` event): the determinant sets urgency, response
+    and type with its reason."""
+    answers = check_answers(body.answers)
+    scale = request.app.state.priority_scale
+
+    def run(uow):  # noqa: ANN001, ANN202
+        call = service.get_or_raise(uow.session, call_id=call_id)
+        service.record_protocol_answers(uow, call_id=call_id, complaint=body.complaint, answers=answers)
+        everything = {**service.protocol_answers(uow.session, call_id=call_id), **answers}
+        result = triage(call.narrative, triage_context(uow.session, call=call), scale=scale, answers=everything).to_json()
         result["event_id"] = service.record_triage(uow, call_id=call_id, result=result)
         return result
 

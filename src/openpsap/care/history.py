@@ -3,10 +3,12 @@ whether the number is a repeat caller. Reading it is recorded as an event (who l
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
 
 from openpsap.calls import service as call_service
 from openpsap.calls.models import Call
@@ -80,3 +82,31 @@ def caller_history(uow: UnitOfWork, *, call_id: str, repeat_calls: int, repeat_d
 def note_care_plan(uow: UnitOfWork, *, caller_number: str, note: str) -> dict[str, Any]:
     uow.emit("care-plan-noted", "caller", caller_number, {"caller_number": caller_number, "note": note})
     return {"caller_number": caller_number, "note": note}
+
+
+CHILD_OUTCOMES = ("child_911_education", "guardian_contacted", "guardian_not_reached", "child_alone_neglect_suspected")
+CHILD_WORDS = re.compile(r"\b(child|kid|boy|girl|son|daughter|year[- ]old|years old|school|grade|guardian|parent)\b", re.I)
+
+
+def triage_context(db: Session, *, call: Call, repeat_days: int = 30) -> dict[str, Any]:
+    """What triage may know of a caller from the history (no event: read by the machine, not shown to anyone):
+    the number of earlier calls, repeated silent calls, and whether the number is known as a child's (a care
+    plan about a child, or an earlier incident from the number flagged child_caller or closed with a child-caller
+    care outcome). The history may add a flag or raise urgency, never lower it."""
+    context: dict[str, Any] = {"prior_calls_90d": call_service.prior_calls(db, call=call, days=WINDOW_DAYS)}
+    if not call.caller_number:
+        return context
+    since = call.received_at - timedelta(days=365)
+    rows = db.execute(select(Call, Incident).outerjoin(Incident, Incident.id == Call.incident_id)
+                      .where(Call.caller_number == call.caller_number, Call.id != call.id, Call.received_at >= since)
+                      .order_by(Call.received_at.desc()).limit(50)).all()
+    recent = [c for c, _ in rows if c.received_at >= call.received_at - timedelta(days=repeat_days)]
+    context["repeat_silent_calls"] = sum(1 for c in recent if not (c.narrative or "").strip())
+    incident_ids = [i.id for _, i in rows if i is not None]
+    flagged = any("child_caller" in (i.flags or []) for _, i in rows if i is not None)
+    outcomes = [o for care in db.scalars(select(IncidentCare).where(IncidentCare.incident_id.in_(incident_ids)))
+                for o in care.outcomes] if incident_ids else []
+    plan = db.get(CarePlan, call.caller_number)
+    context["known_child_caller"] = flagged or any(o in CHILD_OUTCOMES for o in outcomes) \
+        or (plan is not None and CHILD_WORDS.search(plan.note or "") is not None)
+    return context

@@ -16,15 +16,19 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from openpsap.dispatching.plans import default_plans
 from openpsap.incidents.priority import PriorityScale
 from openpsap.triage.features import FLAG_NAMES as FLAGS
 from openpsap.triage.features import rule_features
 from openpsap.triage.model import LearnedTriage, Prediction, decide
-from openpsap.triage.normalise import looks_non_english, normalise
+from openpsap.triage.normalise import looks_non_english
+from openpsap.triage.protocol import interview
 from openpsap.triage.rules import URGENCY_RANK, Hit, Rules, default_rules
+from openpsap.triage.settle import questions_for, settle
 
 PRIORITY_FOR_URGENCY = {"High": "P1", "Medium": "P3", "Low": "P5"}
 MAX_TEXT = 20_000
+TYPE_NEIGHBOUR_WEIGHT = 3.0  # the nearest scenarios' type vote (sums to 1) weighs like one strong cue
 Learned = LearnedTriage | None | Literal["default"]
 
 
@@ -43,6 +47,8 @@ class TriageResult:
     model_version: str
     notes: list[str] = field(default_factory=list)
     probabilities: dict[str, float] = field(default_factory=dict)
+    plan: dict[str, Any] = field(default_factory=dict)  # the response plan of the type: what it sends
+    protocol: dict[str, Any] | None = None  # the interview: complaint, questions, answers, determinant
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -73,8 +79,9 @@ def read_rules(text: str, rules: Rules) -> Findings:
     if len(text) > MAX_TEXT:
         notes.append(f"only the last {MAX_TEXT} characters were read")
         text = text[-MAX_TEXT:]
-    clean = normalise(text.replace("\x00", " "))
-    hits = rules.hits(clean)
+    text = text.replace("\x00", " ")
+    hits = rules.hits(text)
+    clean = " ".join(rules.said(text))
     evidence = [{"cue": h.cue.name, "matched": h.matched, "effect": f"urgency {h.cue.urgency}"} for h in hits]
     flags: set[str] = {f for h in hits for f in h.cue.flags}
     child = rules.child_evidence(clean)
@@ -88,15 +95,19 @@ def read_rules(text: str, rules: Rules) -> Findings:
 
 
 def triage(text: str, context: dict[str, Any] | None = None, *, rules: Rules | None = None,
-           scale: PriorityScale | None = None, learned: Learned = "default") -> TriageResult:
-    return triage_many([text], [context], rules=rules, scale=scale, learned=learned)[0]
+           scale: PriorityScale | None = None, learned: Learned = "default",
+           answers: dict[str, str] | None = None) -> TriageResult:
+    """`answers`: the protocol answers the call-taker confirmed {question id: answer} (protocol.py)."""
+    return triage_many([text], [context], rules=rules, scale=scale, learned=learned, answers=[answers])[0]
 
 
 def triage_many(texts: list[str], contexts: list[dict[str, Any] | None] | None = None, *, rules: Rules | None = None,
-                scale: PriorityScale | None = None, learned: Learned = "default") -> list[TriageResult]:
+                scale: PriorityScale | None = None, learned: Learned = "default",
+                answers: list[dict[str, str] | None] | None = None) -> list[TriageResult]:
     rules = rules or default_rules()
     scale = scale or PriorityScale()
     contexts = contexts or [None] * len(texts)
+    answers = answers or [None] * len(texts)
     model, unavailable = _model(learned)
     found = [read_rules(t, rules) for t in texts]
     predictions: list[Prediction | None] = [None] * len(texts)
@@ -106,8 +117,8 @@ def triage_many(texts: list[str], contexts: list[dict[str, Any] | None] | None =
         embeddings = model.encoder.embed_many([t[-MAX_TEXT:].replace("\x00", " ") for t in texts])
         predictions = model.predict(embeddings, np.stack([f.features() for f in found]))
     version = rules.version + (f"+{model.version}" if model is not None else "")
-    return [_combine(f, p, c, rules, scale, model, version, unavailable)
-            for f, p, c in zip(found, predictions, contexts)]
+    return [_combine(f, p, c, rules, scale, model, version, unavailable, text, a)
+            for f, p, c, text, a in zip(found, predictions, contexts, texts, answers)]
 
 
 _default: tuple[LearnedTriage | None, str | None] | None = None
@@ -129,9 +140,11 @@ def _model(learned: Learned) -> tuple[LearnedTriage | None, str | None]:
 
 
 def _combine(f: Findings, p: Prediction | None, context: dict[str, Any] | None, rules: Rules,
-             scale: PriorityScale, model: LearnedTriage | None, version: str, unavailable: str | None) -> TriageResult:
+             scale: PriorityScale, model: LearnedTriage | None, version: str, unavailable: str | None,
+             text: str = "", answers: dict[str, str] | None = None) -> TriageResult:
     flags, evidence, notes = set(f.flags), list(f.evidence), list(f.notes)
     disciplines = {d for h in f.hits for d in h.cue.disciplines}
+    context = context or {}
     if unavailable:
         notes.append(unavailable)
     if p is not None and model is not None:
@@ -151,78 +164,76 @@ def _combine(f: Findings, p: Prediction | None, context: dict[str, Any] | None, 
         urgency, disciplines = "High", disciplines | {"police"}  # safety rule: whoever adds the flag
     if "non_english" in flags and urgency == "Low":
         urgency = "Medium"  # we may not have understood: round up
-    context = context or {}
-    if _count(context, "repeat_silent_calls") >= 2 and "silent_or_accidental" in flags:
-        urgency = max(urgency, "Medium", key=URGENCY_RANK.get)
-        notes.append("repeated silent calls from this number: treat as possible distress")
-    if (prior := _count(context, "prior_calls_90d")) >= 1:
-        notes.append(f"{prior} earlier call(s) from this number in 90 days: check the caller history and care plan")
-    hour = _count(context, "local_hour", default=-1)
-    if "child_caller" in flags and (hour >= 21 or 0 <= hour < 6):
-        notes.append("a child calling at night: make sure a grown-up is there")
-    if f.floor in ("High", "Medium") or "coded_distress" in flags or (p is not None and p.urgency["High"] >= 0.5):
-        # a caller who is lonely AND reports a fire is not a non-emergency; the flag may stand beside a High
-        # that only the model's caution set (it says: probably nothing, but we round up)
-        flags.discard("non_emergency")
+    urgency = _history(context, flags, evidence, notes, urgency)
 
     scores: dict[str, float] = defaultdict(float)
     for h in f.hits:
         for code, weight in h.cue.types:
             scores[code] += weight * (2.0 if h.cue.life_threat or h.cue.coded else 1.0)
-    if not scores:
-        fallback = "NONEMERG" if urgency == "Low" else "911OPN" if "silent_or_accidental" in flags else "TROUBLE"
-        scores[fallback] = 0.5
-    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
-    total = sum(scores.values())
-    incident_type = ranked[0][0]
-
-    response = _response(urgency, flags)
+    if p is not None:
+        for code, weight in p.types.items():
+            scores[code] += TYPE_NEIGHBOUR_WEIGHT * weight
+    settled = settle(urgency, flags, dict(scores), default_plans())
+    asked = interview(text[-MAX_TEXT:], settled.incident_type, settled.flags, urgency, answers)
+    if asked and asked["determinant"]:
+        d = asked["determinant"]
+        if d["urgency"] != urgency or d["incident_type"] != settled.incident_type:
+            urgency = d["urgency"]
+            settled = settle(urgency, flags, {**scores, d["incident_type"]: max(scores.values(), default=0.0) + 10.0},
+                             default_plans())
+        evidence.append({"cue": "protocol", "matched": ", ".join(f"{q}={a}" for q, a in d["answers_used"].items()),
+                         "effect": f"{d['reason']} -> {d['urgency']}" + ("" if d["confirmed"] else " (answers read "
+                                                                          "from the words: confirm them)")})
+    flags = settled.flags
     if urgency == "Low":
-        disciplines = {"police"} if response == "welfare_check" else set()
+        disciplines = {"police"} if settled.response == "welfare_check" else set()
+    elif not disciplines:
+        disciplines = {"police"}  # an unknown problem: police locate it
     priority = PRIORITY_FOR_URGENCY[urgency]
     if priority not in scale.levels:
         priority = list(scale.levels)[0 if urgency == "High" else -1]
+    total = sum(max(v, 0.0) for _, v in settled.ranked) or 1.0
     return TriageResult(
         urgency=urgency,
-        incident_type=incident_type,
-        alternatives=[{"code": c, "score": round(s / total, 3)} for c, s in ranked[:5]],
+        incident_type=settled.incident_type,
+        alternatives=[{"code": c, "score": round(v / total, 3)} for c, v in settled.ranked[:5]],
         priority=priority,
         eido_priority=scale.eido(priority),
         disciplines=sorted(disciplines),
-        response=response,
+        response=settled.response,
         flags=[x for x in FLAGS if x in flags],
-        questions=_questions(rules, incident_type, flags, urgency),
+        questions=questions_for(rules.questions, settled.incident_type, flags, urgency),
         evidence=evidence,
         model_version=version,
         notes=notes,
         probabilities={k: round(v, 3) for k, v in p.urgency.items()} if p is not None else {},
+        plan=settled.plan,
+        protocol=asked,
     )
+
+
+def _history(context: dict[str, Any], flags: set[str], evidence: list[dict[str, str]], notes: list[str],
+             urgency: str) -> str:
+    """What the caller's history adds. It may add a flag or raise urgency, never lower it."""
+    if _count(context, "repeat_silent_calls") >= 2 and "silent_or_accidental" in flags:
+        urgency = max(urgency, "Medium", key=URGENCY_RANK.get)
+        notes.append("repeated silent calls from this number: treat as possible distress")
+    if context.get("known_child_caller") is True and "child_caller" not in flags:
+        flags.add("child_caller")
+        evidence.append({"cue": "caller_history", "matched": "this number is known as a child's (care plan or "
+                         "earlier child-caller calls)", "effect": "child_caller"})
+    if (prior := _count(context, "prior_calls_90d")) >= 1:
+        notes.append(f"{prior} earlier call(s) from this number in 90 days: check the caller history and care plan")
+    hour = _count(context, "local_hour", default=-1)
+    if "child_caller" in flags and (hour >= 21 or 0 <= hour < 6):
+        notes.append("a child calling at night: make sure a grown-up is there")
+    return urgency
 
 
 def _count(context: dict[str, Any], key: str, default: int = 0) -> int:
     """A whole number from the caller context, or `default` for anything else (context comes from outside)."""
     value = context.get(key, default)
     return value if isinstance(value, int) and not isinstance(value, bool) else default
-
-
-def _response(urgency: str, flags: set[str]) -> str:
-    if urgency == "High":
-        return "emergency"
-    if urgency == "Medium":
-        return "callback" if "silent_or_accidental" in flags else "urgent"
-    if "child_caller" in flags:
-        return "welfare_check"  # the child who called because he was lonely: a kind visit, not sirens
-    if "silent_or_accidental" in flags:
-        return "callback"
-    if "lonely_or_isolated" in flags or "mental_health_crisis" in flags:
-        return "referral"
-    return "routine"
-
-
-def _questions(rules: Rules, incident_type: str, flags: set[str], urgency: str) -> list[str]:
-    if "child_caller" in flags:
-        return list(rules.questions["child_emergency" if urgency == "High" else "child"])
-    return list(rules.questions.get(incident_type, rules.questions["default"]))
 
 
 __all__ = ["FLAGS", "Findings", "TriageResult", "read_rules", "triage", "triage_many"]

@@ -138,7 +138,8 @@ def triage_eval(
     rules_only: Annotated[bool, typer.Option("--rules-only", help="Score the rules layer alone.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
 ) -> None:
-    """Score triage on labelled calls: per-class precision/recall, High recall and PPV, confusion, flags."""
+    """Score triage on labelled calls: per-class precision/recall, High recall and PPV, confusion, flags, incident
+    type top-1/top-3 (when the file has `incident_type`) and per-group figures (when it has `group`)."""
     from openpsap.triage.corpus import CorpusError, read, training_corpus
     from openpsap.triage.evaluation import cross_validate, evaluate
 
@@ -182,7 +183,12 @@ def _print_report(report, source: Path) -> None:  # noqa: ANN001
         table.add_row(c, *(f"{m[k]:.2f}" for k in ("precision", "recall", "f1")), str(m["support"]), str(m["predicted"]))
     console.print(table)
     console.print(f"High recall (sensitivity) [bold]{report.high_recall:.3f}[/bold], High PPV {report.high_ppv:.3f}, "
-                  f"Low precision [bold]{report.low_precision:.3f}[/bold], accuracy {report.accuracy:.3f}")
+                  f"Medium recall {report.medium_recall:.3f}, Low precision [bold]{report.low_precision:.3f}[/bold], "
+                  f"Low recall {report.low_recall:.3f}, accuracy {report.accuracy:.3f}; "
+                  f"High calls suggested Low: [bold]{report.high_said_low}[/bold]")
+    if report.types:
+        console.print(f"incident type ({report.types['n']} labelled): top-1 {report.types['top1']:.3f}, "
+                      f"top-3 {report.types['top3']:.3f}")
     confusion = Table(title="confusion (rows: truth, columns: suggested)")
     confusion.add_column("")
     for c in report.confusion:
@@ -197,8 +203,21 @@ def _print_report(report, source: Path) -> None:  # noqa: ANN001
         for flag, m in report.flags.items():
             flags.add_row(flag, *(f"{m[k]:.2f}" for k in ("precision", "recall", "f1")), str(m["support"]))
         console.print(flags)
+    if report.groups:
+        groups = Table(title="by group")
+        for col in ("group", "calls", "accuracy", "High", "High recall", "High said Low", "Low said", "Low precision",
+                    "flag errors"):
+            groups.add_column(col, justify="right")
+        for name, g in report.groups.items():
+            groups.add_row(name, str(g["n"]), f"{g['accuracy']:.2f}", str(g["high"]), _maybe(g["high_recall"]),
+                           str(g["high_said_low"]), str(g["low_said"]), _maybe(g["low_precision"]), str(g["flag_errors"]))
+        console.print(groups)
     if report.mistakes:
         console.print(f"High calls not suggested High: {', '.join(m['id'] for m in report.mistakes[:30])}")
+
+
+def _maybe(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
 
 
 @triage_app.command("train")

@@ -2,7 +2,8 @@
 
 CSV: columns `text` and `urgency` (the real-transcript files' `Text` and `Class` are accepted too), and
 optionally one column per flag (1/0, true/false, yes/no). JSONL: objects with `text`, `urgency` and optionally
-`flags` (a list: then every flag counts as labelled), `disciplines`, `id`.
+`flags` (a list: then every flag counts as labelled), `disciplines`, `id`, `incident_type` (APCO code) and
+`group` (a hard-case group: the evaluation reports each group's figures). CSV may carry the last two as columns.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ class Labelled:
     flags: frozenset[str] | None = None  # None: the file does not label flags
     labelled_flags: frozenset[str] = frozenset()
     disciplines: frozenset[str] | None = None
+    incident_type: str | None = None  # an APCO code, when the file labels it
+    group: str | None = None  # the hard-case group, when the file names one (per-group figures)
 
 
 def read(path: Path) -> list[Labelled]:
@@ -74,7 +77,8 @@ def read_jsonl(text: str, name: str = "input") -> list[Labelled]:
         out.append(_labelled(row.get("id", str(n)), row.get("text"), row.get("urgency"), name, n,
                              frozenset(flags) if flags is not None else None,
                              frozenset(FLAG_NAMES) if flags is not None else frozenset(),
-                             frozenset(disciplines) if disciplines is not None else None))
+                             frozenset(disciplines) if disciplines is not None else None,
+                             _optional(row.get("incident_type")), _optional(row.get("group"))))
     return out
 
 
@@ -96,16 +100,22 @@ def read_csv(text: str, name: str = "input") -> list[Labelled]:
             if value in TRUE:
                 flags.add(c)
         out.append(_labelled(row.get("id") or str(n - 1), row.get(text_col), row.get(urgency_col), name, n,
-                             frozenset(flags) if flag_cols else None, frozenset(flag_cols)))
+                             frozenset(flags) if flag_cols else None, frozenset(flag_cols), None,
+                             _optional(row.get("incident_type")), _optional(row.get("group"))))
     return out
 
 
-def _labelled(id_, text, urgency, name, n, flags, labelled_flags, disciplines=None) -> Labelled:
+def _optional(value: object) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _labelled(id_, text, urgency, name, n, flags, labelled_flags, disciplines=None, incident_type=None,  # noqa: ANN001
+              group=None) -> Labelled:
     if not isinstance(text, str):
         raise CorpusError(f"{name} line {n}: text is missing")
     if urgency not in URGENCIES:
         raise CorpusError(f"{name} line {n}: urgency must be High, Medium or Low, not {urgency!r}")
-    return Labelled(str(id_), text, urgency, flags, labelled_flags, disciplines)
+    return Labelled(str(id_), text, urgency, flags, labelled_flags, disciplines, incident_type, group)
 
 
 def corpus_dir():

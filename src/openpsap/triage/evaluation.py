@@ -35,6 +35,11 @@ class Report:
     accuracy: float
     flags: dict[str, dict[str, float]] = field(default_factory=dict)
     mistakes: list[dict[str, str]] = field(default_factory=list)  # High calls not called High (ids only)
+    high_said_low: int = 0  # High calls suggested Low: the one mistake triage must never make
+    medium_recall: float = float("nan")
+    low_recall: float = float("nan")
+    types: dict[str, float] = field(default_factory=dict)  # top-1 / top-3 APCO type accuracy, when labelled
+    groups: dict[str, dict[str, Any]] = field(default_factory=dict)  # per hard-case group, when labelled
 
     def to_json(self) -> dict[str, Any]:
         return self.__dict__.copy()
@@ -65,7 +70,39 @@ def score(records: list[Labelled], results: list[TriageResult], model: str) -> R
         flags=flags,
         mistakes=[{"id": r.id, "said": res.urgency} for r, res in zip(records, results)
                   if r.urgency == "High" and res.urgency != "High"],
+        high_said_low=confusion["High"]["Low"], medium_recall=per_class["Medium"]["recall"],
+        low_recall=per_class["Low"]["recall"], types=type_accuracy(records, results),
+        groups=by_group(records, results),
     )
+
+
+def type_accuracy(records: list[Labelled], results: list[TriageResult]) -> dict[str, float]:
+    """Top-1 and top-3 accuracy of the suggested APCO type, over the rows that label one."""
+    rows = [(r.incident_type, [res.incident_type] + [a["code"] for a in res.alternatives if a["code"] != res.incident_type])
+            for r, res in zip(records, results) if r.incident_type]
+    if not rows:
+        return {}
+    return {"n": len(rows), "top1": round(sum(t == said[0] for t, said in rows) / len(rows), 3),
+            "top3": round(sum(t in said[:3] for t, said in rows) / len(rows), 3)}
+
+
+def by_group(records: list[Labelled], results: list[TriageResult]) -> dict[str, dict[str, Any]]:
+    """Per hard-case group: calls, accuracy, High recall, High calls said Low, Low precision, flag errors."""
+    out: dict[str, dict[str, Any]] = {}
+    for group in sorted({r.group for r in records if r.group}):
+        pairs = [(r, res) for r, res in zip(records, results) if r.group == group]
+        high = [res.urgency for r, res in pairs if r.urgency == "High"]
+        said_low = [r.urgency for r, res in pairs if res.urgency == "Low"]
+        flag_errors = sum(len(set(r.flags or ()) ^ (set(res.flags) & r.labelled_flags)) for r, res in pairs)
+        out[group] = {
+            "n": len(pairs), "accuracy": round(sum(r.urgency == res.urgency for r, res in pairs) / len(pairs), 3),
+            "high": len(high), "high_recall": round(high.count("High") / len(high), 3) if high else None,
+            "high_said_low": high.count("Low"),
+            "low_said": len(said_low), "low_precision": round(said_low.count("Low") / len(said_low), 3) if said_low else None,
+            "flag_errors": flag_errors,
+            "wrong": [{"id": r.id, "truth": r.urgency, "said": res.urgency} for r, res in pairs if r.urgency != res.urgency][:10],
+        }
+    return out
 
 
 def _prf(tp: int, said: int, true: int) -> dict[str, float]:

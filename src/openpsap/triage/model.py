@@ -21,6 +21,8 @@ import numpy as np
 from openpsap.triage.embedding import MODEL_SHA256, SentenceEncoder
 
 URGENCIES = ("High", "Medium", "Low")
+TYPE_NEIGHBOURS = 10
+TYPE_TEMPERATURE = 0.05
 RANK = {"Low": 0, "Medium": 1, "High": 2}
 
 
@@ -62,6 +64,7 @@ class Prediction:
     flags: dict[str, float]
     disciplines: dict[str, float]
     neighbours: list[dict[str, Any]]
+    types: dict[str, float] = field(default_factory=dict)  # the nearest scenarios' incident types (sums to 1)
 
 
 @dataclass
@@ -87,14 +90,29 @@ class LearnedTriage:
         similar = embeddings @ self.examples.T if len(self.examples) else np.zeros((len(x), 0))
         out = []
         for i in range(len(x)):
-            top = np.argsort(-similar[i])[:2] if similar.shape[1] else []
+            order = np.argsort(-similar[i])[:TYPE_NEIGHBOURS] if similar.shape[1] else np.zeros(0, dtype=int)
             out.append(Prediction(
                 urgency=dict(zip(self.urgency.classes, map(float, pu[i]))),
                 flags=dict(zip(self.flags.classes, map(float, pf[i]))),
                 disciplines=dict(zip(self.disciplines.classes, map(float, pd[i]))),
-                neighbours=[{**self.example_labels[j], "similarity": round(float(similar[i, j]), 2)} for j in top],
+                neighbours=[{k: v for k, v in self.example_labels[j].items() if k != "incident_type"}
+                            | {"similarity": round(float(similar[i, j]), 2)} for j in order[:2]],
+                types=self._neighbour_types(similar[i], order),
             ))
         return out
+
+    def _neighbour_types(self, similarity: np.ndarray, order: np.ndarray) -> dict[str, float]:
+        """Nearest-scenario retrieval over the labelled corpus: a softmax-weighted vote of the closest scenarios'
+        incident types."""
+        rows = [j for j in order if self.example_labels[j].get("incident_type")]
+        if not rows:
+            return {}
+        w = np.exp((similarity[rows] - similarity[rows].max()) / TYPE_TEMPERATURE)
+        votes: dict[str, float] = {}
+        for j, weight in zip(rows, w / w.sum()):
+            code = self.example_labels[j]["incident_type"]
+            votes[code] = votes.get(code, 0.0) + float(weight)
+        return votes
 
     def to_files(self, directory: Path) -> None:
         arrays = {"mean": self.mean, "scale": self.scale, "examples": self.examples.astype(np.float16)}

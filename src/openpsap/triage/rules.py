@@ -1,4 +1,9 @@
-"""The protocol-rules layer of triage: cues from a YAML file, matched negation-aware. PURE."""
+"""The protocol-rules layer of triage: cues from a YAML file, matched sentence by sentence in the caller's own
+words (speech.py takes the call-taker's out), negation read inside the sentence. PURE.
+
+Detail-free distress ("help", "help me", "please hurry", a scream) is a cue of its own: with nothing else said it is
+an unknown-problem call, High, to locate and call back; a request for help with something ("can you help me find
+my cat") is not distress."""
 
 from __future__ import annotations
 
@@ -10,8 +15,19 @@ from importlib.resources import files
 
 import yaml
 
+from openpsap.triage.normalise import normalise
+from openpsap.triage.speech import callers_words, sentences
+
 URGENCY_RANK = {"Low": 0, "Medium": 1, "High": 2}
-NEGATORS = re.compile(r"\b(no one|nobody|not|never|no|nothing|without)\b(\s+\w+){0,2}\s*$")
+NEGATORS = re.compile(r"\b(no one|nobody|not|never|no|nothing|without|denies|denied|neither|nor|almost|nearly)\b(\s+\w+){0,2}\s*$")
+DISTRESS_WORDS = frozenset("help hurry please somebody someone anybody anyone now quick quickly god oh my me us 911 "
+                           "emergency hello hi i need just come send get here fast please".split())
+FILLER = frozenset("a an the um uh er ah and or so it is am are was to of in on this that yes yeah okay ok sir "
+                   "maam".split())
+HELP_WITH = re.compile(r"\bhelp (me |us )?(with|to|find|finding|get|getting|figure|out|understand)\b"
+                       r"|\b(can|could|would) you (please )?help\b")
+SCREAM = re.compile(r"\[[^\]]*\b(scream\w*|yell\w*|shout\w*|whisper\w*|gasp\w*|struggl\w*|thud|glass breaking|"
+                    r"sobbing|crying hysterically|help|no no)\b[^\]]*\]")
 
 
 @dataclass(frozen=True)
@@ -25,6 +41,8 @@ class Cue:
     types: tuple[tuple[str, float], ...] = ()
     disciplines: tuple[str, ...] = ()
     flags: tuple[str, ...] = ()
+    source: str = ""  # the public guidance the cue comes from
+    with_questions: bool = False  # matched on the whole exchange: the caller's yes to the call-taker's question
 
 
 @dataclass(frozen=True)
@@ -42,24 +60,52 @@ class Rules:
     ignore: tuple[re.Pattern[str], ...] = ()
 
     def hits(self, text: str) -> list[Hit]:
-        """Every cue that matches `text` (normalised), minus negated ones ('nobody was shot'), after the
-        call-taker's stock phrases are blanked ('police, fire or ambulance?' is not a fire)."""
-        for pattern in self.ignore:
-            text = pattern.sub(" ", text)
+        """Every cue found in any sentence of `text` (raw), minus negated ones ('nobody was shot'), in the
+        caller's words only ('police, fire or ambulance?' is not a fire; 'is he breathing?' is a question)."""
+        said = self.said(text)
+        whole = [normalise(s) for s in sentences(text)] if any(c.with_questions for c in self.cues) else []
         found = []
         for cue in self.cues:
-            for pattern in cue.patterns:
-                m = pattern.search(text)
-                if m is None:
-                    continue
-                if cue.negatable and NEGATORS.search(text[: m.start()]):
-                    continue
-                found.append(Hit(cue, m.group(0).strip() or "(silence)"))
-                break
+            match = next((m for s in (whole if cue.with_questions else said) for p in cue.patterns for m in p.finditer(s)
+                          if not (cue.negatable and _negated(s, m))), None)
+            if match is not None:
+                found.append(Hit(cue, match.group(0).strip() or "(silence)"))
+        if (scream := SCREAM.search(" ".join(said))) or not any(URGENCY_RANK[h.cue.urgency] >= 1 for h in found):
+            if distress := (scream.group(0) if scream else detail_free_distress(said)):
+                found.append(Hit(DISTRESS, distress))
         return found
+
+    def said(self, text: str) -> list[str]:
+        """The caller's own words, sentence by sentence, normalised."""
+        said = [callers_words(s) for s in sentences(text)]
+        for pattern in self.ignore:
+            said = [pattern.sub(" ", s) for s in said]
+        return said
 
     def child_evidence(self, text: str) -> list[str]:
         return [m.group(0) for p in self.child_cues if (m := p.search(text))]
+
+
+def _negated(sentence: str, m: re.Match[str]) -> bool:
+    """'no one was hurt', 'denies chest pain': a negator up to two words before the cue (or before its `sign`
+    group, for cues whose pattern carries context first: 'crash ... nobody hurt')."""
+    start = m.start("sign") if "sign" in m.re.groupindex and m.group("sign") else m.start()
+    return NEGATORS.search(sentence[:start]) is not None
+
+
+DISTRESS = Cue(name="distress_without_detail", patterns=(), urgency="High", types=(("TROUBLE", 1.0),),
+               disciplines=("police", "ems"),
+               source="NENA Call Processing Standard (NENA-STA-020): an unknown problem is located and called back")
+
+
+def detail_free_distress(said: list[str]) -> str | None:
+    """'help', 'help me', 'please hurry', a scream: distress with (nearly) nothing else said. None otherwise."""
+    text = " ".join(said)
+    words = [w for w in re.findall(r"[a-z0-9']+", text) if w not in FILLER]
+    if not any(w in ("help", "hurry") for w in words) or HELP_WITH.search(text):
+        return None
+    detail = [w for w in words if w not in DISTRESS_WORDS]
+    return " ".join(words[:8]) if len(detail) <= 1 else None
 
 
 def parse(text: str) -> Rules:
@@ -79,6 +125,8 @@ def parse(text: str) -> Rules:
                 types=tuple((str(k), float(v)) for k, v in (c.get("types") or {}).items()),
                 disciplines=tuple(c.get("disciplines") or ()),
                 flags=tuple(c.get("flags") or ()),
+                source=str(c.get("source") or ""),
+                with_questions=bool(c.get("with_questions")),
             )
         )
     questions = {k: tuple(v) for k, v in doc["questions"].items()}

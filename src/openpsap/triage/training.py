@@ -113,7 +113,8 @@ def _fit(data: TrainingSet, encoder: SentenceEncoder, high_recall: float, low_pr
         encoder=encoder, mean=mean, scale=scale, urgency=urgency, flags=flags, disciplines=disciplines,
         thresholds=Thresholds(high, low, flag_t), examples=data.embeddings[quoted],
         example_labels=[{"id": data.records[i].id, "urgency": data.records[i].urgency,
-                         "text": _snippet(data.records[i].text)} for i in quoted],
+                         "text": _snippet(data.records[i].text), "incident_type": data.records[i].incident_type}
+                        for i in quoted],
         meta=meta)
 
 
