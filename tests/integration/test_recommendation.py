@@ -126,3 +126,34 @@ def test_triage_suggestions_and_decisions_are_events_on_the_call(api: Api) -> No
     assert mine[-2]["data"]["model_version"].startswith("rules-")
     bad = api.post("call_taker", f"/calls/{call['id']}/triage-decision", {"accepted": False, "incident_type": "NOPE"})
     assert bad.status_code == 422
+
+
+def test_protocol_answers_are_events_and_only_they_lower_urgency(api: Api) -> None:
+    call = api.post("call_taker", "/calls", {"narrative": "my dad fell in the kitchen and hit his head"}).json()
+    first = api.post("call_taker", f"/calls/{call['id']}/triage").json()
+    assert first["urgency"] == "High" and first["protocol"]["complaint"] == "fall"
+    answered = api.post("call_taker", f"/calls/{call['id']}/protocol-answers",
+                        {"complaint": "fall", "answers": {"awake": "yes", "fall_height_or_injury": "no", "long_lie": "no"}})
+    assert answered.status_code == 200, answered.text
+    assert answered.json()["urgency"] == "Medium" and answered.json()["protocol"]["determinant"]["confirmed"]
+    again = api.post("call_taker", f"/calls/{call['id']}/triage").json()  # the recorded answers still count
+    assert again["urgency"] == "Medium"
+    events = api.get("supervisor", "/events", params={"after": 0, "limit": 5000}).json()["events"]
+    kinds = [e["kind"] for e in events if e["subject_id"] == call["id"]]
+    assert "protocol-answered" in kinds
+    for bad in ({"answers": {"awake": "perhaps"}}, {"answers": {"no_such_question": "yes"}}, {"answers": "yes"}):
+        assert api.post("call_taker", f"/calls/{call['id']}/protocol-answers", bad).status_code == 422
+    assert api.post("call_taker", "/calls/nope/protocol-answers", {"answers": {"awake": "yes"}}).status_code == 404
+    assert api.post("dispatcher", f"/calls/{call['id']}/protocol-answers", {"answers": {"awake": "yes"}}).status_code == 403
+    stateless = api.post("call_taker", "/triage", {"text": "he is not breathing", "answers": {"breathing": "nah"}})
+    assert stateless.status_code == 422
+
+
+def test_a_number_known_as_a_childs_is_flagged_on_the_next_call(api: Api) -> None:
+    number = "415-555-0166"
+    assert api.put("outreach", f"/care-plans/{number}", {"note": "six-year-old boy, lonely after school"}).status_code == 200
+    call = api.post("call_taker", "/calls", {"caller_number": number, "narrative": "hi i just wanted to talk"}).json()
+    r = api.post("call_taker", "/triage", {"text": "hi i just wanted to talk", "call_id": call["id"]})
+    assert r.status_code == 200 and "child_caller" in r.json()["flags"]
+    assert r.json()["response"] in {"welfare_check", "urgent", "emergency"}
+    assert api.post("call_taker", "/triage", {"text": "hi", "call_id": "nope"}).status_code == 404

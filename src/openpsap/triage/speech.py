@@ -23,7 +23,7 @@ _WORD = r"(?!(he|she|they|i|we|it|you|my|his|her|their|is|are|was|were|not|no|ne
 _TRAIL = rf"( {_WORD})"
 CALL_TAKER = [re.compile(p) for p in (
     rf"\b(does|do|did) {_SUBJECT} (have|has|got|own|carry|take|use|see|know|need|want){_TRAIL}{{0,2}}",
-    rf"\b(is|are|was|were|does|do|did|has|have|can|could|will|would) {_SUBJECT}{_TRAIL}{{0,3}}",
+    rf"\b(is|are|was|were|does|do|did|has|have) {_SUBJECT}{_TRAIL}{{0,3}}",
     r"\b(what|where) is the (address|location)( of (your|the) emergency)?\b",
     r"\b(what|where) is your (emergency|address|location|name|phone number|number|callback number)\b",
     r"\b(what is|what is going on|what happened|where are you|how old is (he|she|they|the \w+)|how old are you"

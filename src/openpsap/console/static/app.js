@@ -22,6 +22,7 @@ const KEYS = [
   ["Alt+E", "end the open call"],
   ["Ctrl+Enter", "create the incident from the call panel"],
   ["Alt+A", "accept the triage suggestion"],
+  ["Alt+P", "the protocol questions (Y / N / U answers the focused one)"],
   ["Alt+Q", "incident queue (arrow keys move, Enter opens)"],
   ["Alt+U", "unit board (Enter on a unit changes its status)"],
   ["Alt+I", "the open incident"],
@@ -120,6 +121,7 @@ async function main() {
       else if (k === "r" && calls) { e.preventDefault(); calls.answer(); }
       else if (k === "e" && calls) { e.preventDefault(); calls.endCall(); }
       else if (k === "a" && calls) { e.preventDefault(); calls.accept(); }
+      else if (k === "p" && calls) { e.preventDefault(); calls.protocol.focus(); }
       else if (k === "q") { e.preventDefault(); queue.focus(); }
       else if (k === "u") { e.preventDefault(); document.querySelector("#unit-board .unit")?.focus(); }
       else if (k === "i") { e.preventDefault(); document.getElementById("detail-title")?.focus(); }

@@ -8,6 +8,7 @@ import { enc, patch, post } from "./api.js";
 import { announce, debounce, elapsed, FLAG_WORDS, fill, h } from "./dom.js";
 import { CallerHistory, ChildProtocol, SilentCallback } from "./care.js";
 import { LocationFields } from "./location.js";
+import { ProtocolInterview } from "./protocol.js";
 
 const TRIAGE_DELAY_MS = 250;
 const CHANNELS = ["voice", "text", "tty", "video", "telematics", "alarm", "admin"];
@@ -26,6 +27,7 @@ export class CallTaking {
     this.history = new CallerHistory({ typeNames: this.types, care });
     this.child = new ChildProtocol();
     this.callback = new SilentCallback();
+    this.protocol = new ProtocolInterview({ onChange: () => this.triage() });
     this.build(root);
     this.reset();
     this.setOpenCall(null);
@@ -71,6 +73,7 @@ export class CallTaking {
       h("p", { id: "ct-narrative-help", class: "visually-hidden" }, "Triage updates as you type. Control Enter creates the incident."),
       this.callback.element,
       this.triageBox,
+      this.protocol.element,
       this.child.element,
       h("fieldset", { class: "decide" }, h("legend", {}, "Decision"),
         h("div", { class: "row" },
@@ -135,6 +138,7 @@ export class CallTaking {
     this.renderTriage(null);
     this.renderFlags([]);
     this.child.reset();
+    this.protocol?.reset();
     this.callback.update(null, false);
     this.typeName.textContent = "";
     this.decision.textContent = "";
@@ -215,7 +219,9 @@ export class CallTaking {
     if (!text.trim()) { this.suggestion = null; this.renderTriage(null); return; }
     this.controller = new AbortController();
     try {
-      const result = await post("/triage", { text }, { signal: this.controller.signal });
+      const body = { text, answers: this.protocol.confirmed() };
+      if (this.callId) body.call_id = this.callId; // the server reads the caller's history (a known child's number)
+      const result = await post("/triage", body, { signal: this.controller.signal });
       if (mine !== this.triageSeq) return; // a newer keystroke is being triaged
       this.suggestion = result;
       this.renderTriage(result);
@@ -228,7 +234,8 @@ export class CallTaking {
   }
 
   renderTriage(t) {
-    this.child.update(t ? [...new Set([...t.flags, ...this.chosenFlags()])] : this.chosenFlags(), t ? t.questions : []);
+    this.child.update(t ? [...new Set([...t.flags, ...this.chosenFlags()])] : this.chosenFlags(), t ? t.questions : [], t?.urgency);
+    this.protocol.render(t?.protocol || null);
     if (!t) {
       fill(this.triageBox, h("h3", { id: "ct-triage-h" }, "Triage"), h("p", { class: "muted" }, "Type what the caller says; suggestions appear here."));
       return;
@@ -239,7 +246,8 @@ export class CallTaking {
         h("span", { id: "ct-urgency", class: `urgency urgency-${t.urgency}` }, `${t.urgency.toUpperCase()} URGENCY`), " ",
         h("span", { id: "ct-suggested-type" }, `${t.incident_type} ${this.types.get(t.incident_type) || ""}`), " ",
         h("span", { class: `prio prio-${t.priority}` }, t.priority), " ",
-        h("span", { class: "muted" }, `response: ${t.response.replace("_", " ")}`)),
+        h("span", { class: "muted" }, `response: ${t.response.replace("_", " ")}`), " ",
+        h("span", { id: "ct-plan", class: "muted" }, `plan: ${t.plan?.units?.length ? t.plan.units.join(", ") : "no unit"}`)),
       t.flags.length ? h("p", { id: "ct-flag-words", class: "flags" }, t.flags.map((f) => h("span", { class: `flag flag-${f}` }, FLAG_WORDS[f] || f))) : null,
       h("h4", {}, "Ask next"),
       h("ol", { id: "ct-questions", class: "questions" }, t.questions.map((q) => h("li", {}, q))),
@@ -273,7 +281,7 @@ export class CallTaking {
 
   override(field) {
     this.overridden.add(field);
-    if (field === "flags") this.child.update(this.chosenFlags(), this.suggestion?.questions || []);
+    if (field === "flags") this.child.update(this.chosenFlags(), this.suggestion?.questions || [], this.suggestion?.urgency);
     this.showDecision();
   }
 
@@ -327,7 +335,10 @@ export class CallTaking {
         await post(`/calls/${enc(call.id)}/answer`);
       }
       if (this.narrative.value.trim()) {
-        const suggested = await post(`/calls/${enc(call.id)}/triage`);
+        const answers = this.protocol.confirmed();
+        const suggested = Object.keys(answers).length
+          ? await post(`/calls/${enc(call.id)}/protocol-answers`, { complaint: this.suggestion?.protocol?.complaint || null, answers })
+          : await post(`/calls/${enc(call.id)}/triage`);
         const accepted = suggested.incident_type === type && suggested.priority === this.priority.value &&
           [...suggested.flags].sort().join() === [...flags].sort().join();
         await post(`/calls/${enc(call.id)}/triage-decision`, {

@@ -85,7 +85,7 @@ export class ChildProtocol {
       h("fieldset", {}, h("legend", {}, "Guardian contact (recorded as a note on the incident)"),
         h("label", { class: "check" }, this.reached, " Guardian contacted"),
         h("div", { class: "field" }, h("label", { for: "ct-guardian-note" }, "Guardian contact note"), this.guardianNote)),
-      h("p", { class: "muted small" }, "A child's call is a low-priority welfare check, not lights and sirens, unless a threat cue appears."));
+      this.urgencyNote = h("p", { id: "ct-child-note", class: "muted small" }));
   }
 
   reset() {
@@ -94,10 +94,15 @@ export class ChildProtocol {
     this.update([], []);
   }
 
-  update(flags, questions) {
+  update(flags, questions, urgency) {
     const child = flags.includes("child_caller");
     this.element.hidden = !child;
-    if (child) fill(this.questions, questions.map((q) => h("li", {}, q)));
+    if (!child) return;
+    fill(this.questions, questions.map((q) => h("li", {}, q)));
+    // said after the urgency, so it never contradicts it
+    this.urgencyNote.textContent = urgency === "High"
+      ? "A CHILD IN AN EMERGENCY: keep the child on the line, give instructions step by step; help is on the way."
+      : "No emergency heard yet: a child's call is a kind welfare check, not lights and sirens, unless a threat cue appears.";
   }
 
   /** The note to record on the incident, or null when the step was not touched. */
