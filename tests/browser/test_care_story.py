@@ -51,8 +51,9 @@ def test_a_lonely_childs_call_from_first_ring_to_the_public_story_and_the_next_c
     expect(disp.queue_item(incident)).to_contain_text("CHILD CALLER")
     disp.queue_item(incident).click()
     expect(d.locator("#detail-title")).to_contain_text(incident)
-    expect(d.locator("#detail-body")).to_contain_text("No unit needed by the response plan.")  # handled by phone...
-    unit = "PA01"  # ...but the dispatcher sends a patrol officer to check on the child, by name
+    # a child's welfare check: a WELFARE call whose plan sends one patrol unit (never "no unit" beside a visit)
+    expect(d.locator("#detail-body")).not_to_contain_text("No unit needed by the response plan.")
+    unit = "PA01"  # the dispatcher sends a patrol officer to check on the child, by name
     assert "dispatched" in disp.command(f"D {unit} {incident}")
     expect(disp.unit(unit)).to_contain_text("Dispatched")
     for command, shown in (("ER", "En route"), ("OS", "On scene"), ("AV", "Available")):
