@@ -155,6 +155,12 @@ def _call_updated(db: Session, e: Event) -> None:
         call.caller_number = changes["caller_number"]
 
 
+@handles("protocol-answered")
+def _protocol_answered(db: Session, e: Event) -> None:
+    call = _get(db, Call, e.data["id"])
+    call.protocol_answers = {**(call.protocol_answers or {}), **e.data["answers"]}  # the latest answer wins
+
+
 @handles("call-ended")
 def _call_ended(db: Session, e: Event) -> None:
     call = _get(db, Call, e.data["id"])

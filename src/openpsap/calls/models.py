@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Float, String, Text
+from sqlalchemy import JSON, Float, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from openpsap.db import Base, UTCDateTime
@@ -28,3 +28,4 @@ class Call(Base):
     location_source: Mapped[str | None] = mapped_column(String(16))
     narrative: Mapped[str] = mapped_column(Text, default="")
     incident_id: Mapped[str | None] = mapped_column(String(16), index=True)
+    protocol_answers: Mapped[dict[str, str] | None] = mapped_column(JSON)  # confirmed {question: answer}

@@ -124,14 +124,3 @@ def record_protocol_answers(uow: UnitOfWork, *, call_id: str, complaint: str | N
     get_or_raise(uow.session, call_id=call_id)
     uow.emit("protocol-answered", "call", call_id, {"id": call_id, "complaint": complaint, "answers": answers})
 
-
-def protocol_answers(db: Session, *, call_id: str) -> dict[str, str]:
-    """Every answer recorded on the call so far, the latest winning."""
-    from openpsap.eventlog.models import EventRecord
-
-    out: dict[str, str] = {}
-    rows = db.scalars(select(EventRecord).where(EventRecord.subject_type == "call", EventRecord.kind == "protocol-answered",
-                                                EventRecord.subject_id == call_id).order_by(EventRecord.seq))
-    for row in rows:
-        out.update(row.data.get("answers") or {})
-    return out

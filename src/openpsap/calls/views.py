@@ -78,8 +78,8 @@ def triage_call(call_id: str, cmd: Cmd, request: Request):
 
     def run(uow):  # noqa: ANN001, ANN202
         call = service.get_or_raise(uow.session, call_id=call_id)
-        answers = service.protocol_answers(uow.session, call_id=call_id)
-        result = triage(call.narrative, triage_context(uow.session, call=call), scale=scale, answers=answers).to_json()
+        result = triage(call.narrative, triage_context(uow.session, call=call), scale=scale,
+                        answers=call.protocol_answers).to_json()
         result["event_id"] = service.record_triage(uow, call_id=call_id, result=result)
         return result
 
@@ -98,8 +98,8 @@ def answer_protocol(call_id: str, body: ProtocolAnswers, cmd: Cmd, request: Requ
     def run(uow):  # noqa: ANN001, ANN202
         call = service.get_or_raise(uow.session, call_id=call_id)
         service.record_protocol_answers(uow, call_id=call_id, complaint=body.complaint, answers=answers)
-        everything = {**service.protocol_answers(uow.session, call_id=call_id), **answers}
-        result = triage(call.narrative, triage_context(uow.session, call=call), scale=scale, answers=everything).to_json()
+        result = triage(call.narrative, triage_context(uow.session, call=call), scale=scale,
+                        answers=call.protocol_answers).to_json()  # every answer recorded so far
         result["event_id"] = service.record_triage(uow, call_id=call_id, result=result)
         return result
 

@@ -25,6 +25,7 @@ from openpsap.triage.normalise import looks_non_english
 from openpsap.triage.protocol import interview
 from openpsap.triage.rules import URGENCY_RANK, Hit, Rules, default_rules
 from openpsap.triage.settle import questions_for, settle
+from openpsap.triage.speech import Reading, read
 
 PRIORITY_FOR_URGENCY = {"High": "P1", "Medium": "P3", "Low": "P5"}
 MAX_TEXT = 20_000
@@ -63,6 +64,7 @@ class Findings:
     evidence: list[dict[str, str]]
     notes: list[str]
     n_words: int
+    reading: Reading  # the sentences, both voices and the caller's own (the protocol pre-fill reads them too)
 
     @property
     def floor(self) -> str | None:
@@ -79,9 +81,9 @@ def read_rules(text: str, rules: Rules) -> Findings:
     if len(text) > MAX_TEXT:
         notes.append(f"only the last {MAX_TEXT} characters were read")
         text = text[-MAX_TEXT:]
-    text = text.replace("\x00", " ")
-    hits = rules.hits(text)
-    clean = " ".join(rules.said(text))
+    reading = read(text.replace("\x00", " "))
+    hits = rules.hits(reading)
+    clean = " ".join(reading.said)
     evidence = [{"cue": h.cue.name, "matched": h.matched, "effect": f"urgency {h.cue.urgency}"} for h in hits]
     flags: set[str] = {f for h in hits for f in h.cue.flags}
     child = rules.child_evidence(clean)
@@ -91,7 +93,7 @@ def read_rules(text: str, rules: Rules) -> Findings:
     if looks_non_english(text):
         flags.add("non_english")
         evidence.append({"cue": "non_english", "matched": text[:40], "effect": "get an interpreter; do not read as English"})
-    return Findings(hits, flags, evidence, notes, len(clean.split()))
+    return Findings(hits, flags, evidence, notes, len(clean.split()), reading)
 
 
 def triage(text: str, context: dict[str, Any] | None = None, *, rules: Rules | None = None,
@@ -117,8 +119,8 @@ def triage_many(texts: list[str], contexts: list[dict[str, Any] | None] | None =
         embeddings = model.encoder.embed_many([t[-MAX_TEXT:].replace("\x00", " ") for t in texts])
         predictions = model.predict(embeddings, np.stack([f.features() for f in found]))
     version = rules.version + (f"+{model.version}" if model is not None else "")
-    return [_combine(f, p, c, rules, scale, model, version, unavailable, text, a)
-            for f, p, c, text, a in zip(found, predictions, contexts, texts, answers)]
+    return [_combine(f, p, c, rules, scale, model, version, unavailable, a)
+            for f, p, c, a in zip(found, predictions, contexts, answers)]
 
 
 _default: tuple[LearnedTriage | None, str | None] | None = None
@@ -141,7 +143,7 @@ def _model(learned: Learned) -> tuple[LearnedTriage | None, str | None]:
 
 def _combine(f: Findings, p: Prediction | None, context: dict[str, Any] | None, rules: Rules,
              scale: PriorityScale, model: LearnedTriage | None, version: str, unavailable: str | None,
-             text: str = "", answers: dict[str, str] | None = None) -> TriageResult:
+             answers: dict[str, str] | None = None) -> TriageResult:
     flags, evidence, notes = set(f.flags), list(f.evidence), list(f.notes)
     disciplines = {d for h in f.hits for d in h.cue.disciplines}
     context = context or {}
@@ -174,7 +176,7 @@ def _combine(f: Findings, p: Prediction | None, context: dict[str, Any] | None, 
         for code, weight in p.types.items():
             scores[code] += TYPE_NEIGHBOUR_WEIGHT * weight
     settled = settle(urgency, flags, dict(scores), default_plans())
-    asked = interview(text[-MAX_TEXT:], settled.incident_type, settled.flags, urgency, answers)
+    asked = interview(f.reading.said, settled.incident_type, settled.flags, urgency, answers)
     if asked and asked["determinant"]:
         d = asked["determinant"]
         if d["urgency"] != urgency or d["incident_type"] != settled.incident_type:

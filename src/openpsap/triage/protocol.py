@@ -12,6 +12,7 @@ that sets urgency, response and incident type with its reason. PURE (data/protoc
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -19,8 +20,6 @@ from typing import Any
 
 import yaml
 
-from openpsap.triage.normalise import normalise
-from openpsap.triage.speech import callers_words, sentences
 
 RANK = {"Low": 0, "Medium": 1, "High": 2}
 
@@ -77,10 +76,9 @@ class Protocol:
                 return c
         return self.complaints.get("no_emergency") if "non_emergency" in flags else None
 
-    def prefill(self, complaint: Complaint, text: str) -> dict[str, dict[str, str]]:
-        """Answers the caller's words suggest: {question: {"answer", "evidence"}} (the first answer whose words
-        appear; a question whose words point both ways is left for the call-taker)."""
-        said = [callers_words(s) for s in sentences(text)] if text.strip() else []
+    def prefill(self, complaint: Complaint, said: Sequence[str]) -> dict[str, dict[str, str]]:
+        """Answers the caller's words (sentence by sentence) suggest: {question: {"answer", "evidence"}}; a
+        question whose words point both ways is left for the call-taker."""
         out: dict[str, dict[str, str]] = {}
         for qid in complaint.questions:
             found: dict[str, str] = {}
@@ -98,16 +96,13 @@ class Protocol:
         """The determinant and the urgency it leaves, or None when no determinant matches yet."""
         d_confirmed = _first(complaint, confirmed)
         d_all = _first(complaint, {**prefilled, **confirmed})
-        if d_confirmed is not None and (RANK[d_confirmed[0].urgency] >= RANK[text_urgency] or d_all is d_confirmed
-                                        or d_all is None or RANK[d_all[0].urgency] <= RANK[d_confirmed[0].urgency]):
-            chosen, used, lowered_ok = d_confirmed[0], d_confirmed[1], True
+        if d_confirmed is not None and (d_all is None or RANK[d_all[0].urgency] <= RANK[d_confirmed[0].urgency]):
+            (chosen, used), may_lower = d_confirmed, True  # unless the words point to something worse
         elif d_all is not None:
-            chosen, used, lowered_ok = d_all[0], d_all[1], False
+            (chosen, used), may_lower = d_all, False
         else:
             return None
-        urgency = chosen.urgency
-        if not lowered_ok and RANK[urgency] < RANK[text_urgency]:
-            urgency = text_urgency  # pre-filled answers never lower the words' urgency
+        urgency = chosen.urgency if may_lower else max(chosen.urgency, text_urgency, key=RANK.get)
         return {"urgency": urgency, "incident_type": chosen.incident_type, "reason": chosen.reason,
                 "answers_used": {q: a for q, a in used},
                 "confirmed": all(confirmed.get(q) == a for q, a in used)}
@@ -167,16 +162,17 @@ def default_protocol() -> Protocol:
     return parse(yaml.safe_load(files("openpsap.data").joinpath("protocol.yaml").read_text(encoding="utf-8")))
 
 
-def interview(text: str, incident_type: str, flags: list[str] | set[str], text_urgency: str,
+def interview(said: Sequence[str], incident_type: str, flags: list[str] | set[str], text_urgency: str,
               answers: dict[str, str] | None = None, protocol: Protocol | None = None) -> dict[str, Any] | None:
     """The interview for this call: its complaint, questions (with pre-filled and confirmed answers) and the
-    determinant so far. `answers` are the call-taker's confirmed answers {question: answer}."""
+    determinant so far. `said`: the caller's words, sentence by sentence (speech.read); `answers`: the
+    call-taker's confirmed answers {question: answer}."""
     protocol = protocol or default_protocol()
     complaint = protocol.complaint_for(incident_type, flags)
     if complaint is None:
         return None
     confirmed = {q: a for q, a in (answers or {}).items() if q in protocol.questions and a in protocol.questions[q].answers}
-    prefilled = protocol.prefill(complaint, text)
+    prefilled = protocol.prefill(complaint, said)
     determinant = protocol.determine(complaint, text_urgency, confirmed,
                                      {q: v["answer"] for q, v in prefilled.items() if v["answer"] != "unknown"})
     return {
@@ -186,6 +182,3 @@ def interview(text: str, incident_type: str, flags: list[str] | set[str], text_u
         "determinant": determinant,
     }
 
-
-def normalised(text: str) -> str:  # for tests: what the prefill patterns read
-    return normalise(text)

@@ -15,13 +15,12 @@ from importlib.resources import files
 
 import yaml
 
-from openpsap.triage.normalise import normalise
-from openpsap.triage.speech import callers_words, sentences
+from openpsap.triage.speech import Reading, read
 
 URGENCY_RANK = {"Low": 0, "Medium": 1, "High": 2}
 NEGATORS = re.compile(r"\b(no one|nobody|not|never|no|nothing|without|denies|denied|neither|nor|almost|nearly)\b(\s+\w+){0,2}\s*$")
 DISTRESS_WORDS = frozenset("help hurry please somebody someone anybody anyone now quick quickly god oh my me us 911 "
-                           "emergency hello hi i need just come send get here fast please".split())
+                           "emergency hello hi i need just come send get here fast".split())
 FILLER = frozenset("a an the um uh er ah and or so it is am are was to of in on this that yes yeah okay ok sir "
                    "maam".split())
 HELP_WITH = re.compile(r"\bhelp (me |us )?(with|to|find|finding|get|getting|figure|out|understand)\b"
@@ -57,30 +56,24 @@ class Rules:
     child_cues: tuple[re.Pattern[str], ...]
     questions: dict[str, tuple[str, ...]]
     version: str
-    ignore: tuple[re.Pattern[str], ...] = ()
 
-    def hits(self, text: str) -> list[Hit]:
-        """Every cue found in any sentence of `text` (raw), minus negated ones ('nobody was shot'), in the
-        caller's words only ('police, fire or ambulance?' is not a fire; 'is he breathing?' is a question)."""
-        said = self.said(text)
-        whole = [normalise(s) for s in sentences(text)] if any(c.with_questions for c in self.cues) else []
+    def hits(self, text: str | Reading) -> list[Hit]:
+        """Every cue found in any sentence of `text` (raw, or already read), minus negated ones ('nobody was
+        shot'), in the caller's words only ('police, fire or ambulance?' is not a fire; 'is he breathing?' is a
+        question), except cues `with_questions` (a yes to the call-taker's 'can you talk freely?')."""
+        reading = read(text) if isinstance(text, str) else text
         found = []
         for cue in self.cues:
-            match = next((m for s in (whole if cue.with_questions else said) for p in cue.patterns for m in p.finditer(s)
+            where = reading.sentences if cue.with_questions else reading.said
+            match = next((m for s in where for p in cue.patterns for m in p.finditer(s)
                           if not (cue.negatable and _negated(s, m))), None)
             if match is not None:
                 found.append(Hit(cue, match.group(0).strip() or "(silence)"))
-        if (scream := SCREAM.search(" ".join(said))) or not any(URGENCY_RANK[h.cue.urgency] >= 1 for h in found):
+        said = " ".join(reading.said)
+        if (scream := SCREAM.search(said)) or not any(URGENCY_RANK[h.cue.urgency] >= 1 for h in found):
             if distress := (scream.group(0) if scream else detail_free_distress(said)):
                 found.append(Hit(DISTRESS, distress))
         return found
-
-    def said(self, text: str) -> list[str]:
-        """The caller's own words, sentence by sentence, normalised."""
-        said = [callers_words(s) for s in sentences(text)]
-        for pattern in self.ignore:
-            said = [pattern.sub(" ", s) for s in said]
-        return said
 
     def child_evidence(self, text: str) -> list[str]:
         return [m.group(0) for p in self.child_cues if (m := p.search(text))]
@@ -98,9 +91,9 @@ DISTRESS = Cue(name="distress_without_detail", patterns=(), urgency="High", type
                source="NENA Call Processing Standard (NENA-STA-020): an unknown problem is located and called back")
 
 
-def detail_free_distress(said: list[str]) -> str | None:
-    """'help', 'help me', 'please hurry', a scream: distress with (nearly) nothing else said. None otherwise."""
-    text = " ".join(said)
+def detail_free_distress(text: str) -> str | None:
+    """'help', 'help me', 'please hurry': distress with (nearly) nothing else said (the caller's words). None
+    otherwise."""
     words = [w for w in re.findall(r"[a-z0-9']+", text) if w not in FILLER]
     if not any(w in ("help", "hurry") for w in words) or HELP_WITH.search(text):
         return None
@@ -131,8 +124,7 @@ def parse(text: str) -> Rules:
         )
     questions = {k: tuple(v) for k, v in doc["questions"].items()}
     version = "rules-" + hashlib.sha256(text.encode()).hexdigest()[:12]
-    return Rules(tuple(cues), tuple(re.compile(p) for p in doc.get("child_cues", [])), questions, version,
-                 tuple(re.compile(p) for p in doc.get("ignore", [])))
+    return Rules(tuple(cues), tuple(re.compile(p) for p in doc.get("child_cues", [])), questions, version)
 
 
 @cache

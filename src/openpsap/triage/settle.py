@@ -78,13 +78,13 @@ def settle(urgency: str, flags: set[str], scores: dict[str, float], plans: Respo
 
 
 def _agrees(code: str, urgency: str, response: str, plans: ResponsePlans) -> bool:
-    sends = bool(plans.for_type(code).slots)
-    if response in NEEDS_UNIT and not sends:
+    units = sum(slot.count for slot in plans.for_type(code).slots)
+    if response in NEEDS_UNIT and not units:
         return False
     if response == "welfare_check":
         return code in ("WELFARE", "CITASST")
     if urgency == "Low" and response in ("referral", "routine"):
-        return not sends or code in ("NOISE", "PARKING", "VEHABND", "PROPLOST", "LARCENY", "PROPSTLN", "VANDAL")
+        return units <= 1  # a routine call sends one unit at most (a noise complaint), never an alarm
     if urgency == "Low" and response == "callback":
         return code in ("911H", "911OPN", "NONEMERG")
     return True

@@ -10,6 +10,7 @@ sentence only: "nobody was hurt. he is not breathing" has one negated and one li
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from openpsap.triage.normalise import normalise
 
@@ -35,6 +36,19 @@ CALL_TAKER = [re.compile(p) for p in (
     r"\b(fire|police) department\b(?! (is|are) here)",
     r"\b(stay on the line( with me)?|i am (sending|getting) (help|someone|them|the paramedics|an ambulance))\b",
 )]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One text read once: its sentences normalised (both voices) and the caller's own words of each."""
+
+    sentences: tuple[str, ...]
+    said: tuple[str, ...]
+
+
+def read(text: str) -> Reading:
+    whole = sentences(text)
+    return Reading(tuple(whole), tuple(callers_words(s) for s in whole))
 
 
 def sentences(text: str) -> list[str]:

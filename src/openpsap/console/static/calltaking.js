@@ -138,7 +138,7 @@ export class CallTaking {
     this.renderTriage(null);
     this.renderFlags([]);
     this.child.reset();
-    this.protocol?.reset();
+    this.protocol.reset();
     this.callback.update(null, false);
     this.typeName.textContent = "";
     this.decision.textContent = "";
