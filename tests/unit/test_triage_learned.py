@@ -122,9 +122,9 @@ def test_metrics_count_what_they_should() -> None:
     records = [Labelled("1", "a", "High"), Labelled("2", "b", "High"), Labelled("3", "c", "Low"),
                Labelled("4", "d", "Medium", frozenset({"child_caller"}), frozenset({"child_caller"}))]
 
-    class R:  # the two fields score() reads
+    class R:  # the fields score() reads of a result whose file labels no type or group
         def __init__(self, urgency, flags=()):
-            self.urgency, self.flags = urgency, list(flags)
+            self.urgency, self.flags, self.protocol = urgency, list(flags), None
 
     report = score(records, [R("High"), R("Medium"), R("Low"), R("Low", ["child_caller"])], "m")
     assert report.high_recall == 0.5 and report.high_ppv == 1.0 and report.low_precision == 0.5

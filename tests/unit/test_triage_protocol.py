@@ -46,3 +46,27 @@ def test_a_confirmed_danger_answer_raises_urgency() -> None:
 def test_a_bad_protocol_file_is_refused_with_a_message(doc: dict, message: str) -> None:
     with pytest.raises(ProtocolError, match=message):
         parse(doc)
+
+
+def test_eval_counts_the_answers_needed_to_reach_the_labelled_urgency() -> None:
+    from openpsap.triage.corpus import Labelled
+    from openpsap.triage.evaluation import evaluate
+
+    records = [Labelled("a", "my dad fell in the kitchen", "Medium"),  # awake=yes, no height or head, not long down
+               Labelled("b", "my husband collapsed and he is not breathing", "High")]  # the words settle it
+    effort = evaluate(records).interview
+    assert effort["by_complaint"]["fall"] == {"calls": 1, "reachable": 1.0, "answers_mean": 3.0, "answers_max": 3,
+                                              "by_words_alone": 0.0}
+    assert effort["by_complaint"]["unconscious"]["by_words_alone"] == 1.0
+
+
+def test_every_cue_opens_a_complaint_the_protocol_has() -> None:
+    from openpsap.triage.rules import DISTRESS, default_rules
+
+    complaints = default_protocol().complaints
+    assert all(c.complaint in complaints for c in (*default_rules().cues, DISTRESS) if c.complaint)
+
+
+def test_a_chest_pain_call_is_asked_as_chest_pain_and_a_collapse_as_unconscious() -> None:
+    assert triage("my chest feels tight and heavy").protocol["complaint"] == "chest_pain"
+    assert triage("he collapsed and he is not breathing").protocol["complaint"] == "unconscious"

@@ -90,9 +90,10 @@ def test_nothing_shown_contradicts_the_urgency(parts: list[str], known_child: bo
     r = triage(". ".join(parts), {"known_child_caller": known_child})
     plan = default_plans().for_type(r.incident_type)
     if r.urgency != "Low":
-        assert "non_emergency" not in r.flags and r.response in {"emergency", "urgent", "callback"}
+        assert r.response in {"emergency", "urgent", "callback"}
     if r.urgency == "High":
-        assert r.response == "emergency" and "prank_suspected" not in r.flags and r.priority == "P1"
+        assert r.response == "emergency" and r.priority == "P1"
+        assert "prank_suspected" not in r.flags and "non_emergency" not in r.flags
     if r.response in {"emergency", "urgent", "welfare_check"}:
         assert plan.slots, f"{r.response} but the plan of {r.incident_type} sends no unit"
     if r.response == "welfare_check":

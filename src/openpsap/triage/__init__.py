@@ -72,6 +72,12 @@ class Findings:
             return "High"
         return max((h.cue.urgency for h in self.hits), key=URGENCY_RANK.get, default=None)
 
+    def complaints(self) -> list[str]:
+        """The protocol complaints the cues open, strongest first (life threat, then urgency, then file order)."""
+        strongest = sorted((h for h in self.hits if h.cue.complaint), key=lambda h: (
+            -(h.cue.life_threat or h.cue.coded), -URGENCY_RANK[h.cue.urgency]))
+        return list(dict.fromkeys(h.cue.complaint for h in strongest))
+
     def features(self):
         return rule_features(self.hits, self.flags, self.n_words)
 
@@ -175,14 +181,20 @@ def _combine(f: Findings, p: Prediction | None, context: dict[str, Any] | None, 
     if p is not None:
         for code, weight in p.types.items():
             scores[code] += TYPE_NEIGHBOUR_WEIGHT * weight
-    settled = settle(urgency, flags, dict(scores), default_plans())
-    asked = interview(f.reading.said, settled.incident_type, settled.flags, urgency, answers)
+    settled = settle(urgency, flags, dict(scores), default_plans(), f.floor)
+    leans_low = p is not None and model is not None and urgency == "Medium" and f.floor is None \
+        and p.urgency["Low"] >= model.thresholds.low
+    if leans_low:
+        notes.append("the words sound like no emergency but give no reason: confirm with the protocol's questions "
+                     "to make it Low")
+    asked = interview(f.reading.said, settled.incident_type, settled.flags, urgency, answers,
+                      cue_complaints=f.complaints() or (["no_emergency"] if leans_low else []))
     if asked and asked["determinant"]:
         d = asked["determinant"]
         if d["urgency"] != urgency or d["incident_type"] != settled.incident_type:
             urgency = d["urgency"]
             settled = settle(urgency, flags, {**scores, d["incident_type"]: max(scores.values(), default=0.0) + 10.0},
-                             default_plans())
+                             default_plans(), f.floor)
         evidence.append({"cue": "protocol", "matched": ", ".join(f"{q}={a}" for q, a in d["answers_used"].items()),
                          "effect": f"{d['reason']} -> {d['urgency']}" + ("" if d["confirmed"] else " (answers read "
                                                                           "from the words: confirm them)")})

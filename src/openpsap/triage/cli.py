@@ -203,6 +203,12 @@ def _print_report(report, source: Path) -> None:  # noqa: ANN001
         for flag, m in report.flags.items():
             flags.add_row(flag, *(f"{m[k]:.2f}" for k in ("precision", "recall", "f1")), str(m["support"]))
         console.print(flags)
+    if report.interview:
+        a = report.interview["all"]
+        console.print(f"protocol interview: {a['calls']} calls with a complaint; the labelled urgency is reachable for "
+                      f"{a['reachable']:.0%}, with {a['answers_mean']} answers on average (max {a['answers_max']}); "
+                      f"the words alone settle {a['by_words_alone']:.0%}; {report.interview['prefilled_mean']} "
+                      "answers pre-filled per call")
     if report.groups:
         groups = Table(title="by group")
         for col in ("group", "calls", "accuracy", "High", "High recall", "High said Low", "Low said", "Low precision",

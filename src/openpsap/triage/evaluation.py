@@ -40,6 +40,7 @@ class Report:
     low_recall: float = float("nan")
     types: dict[str, float] = field(default_factory=dict)  # top-1 / top-3 APCO type accuracy, when labelled
     groups: dict[str, dict[str, Any]] = field(default_factory=dict)  # per hard-case group, when labelled
+    interview: dict[str, Any] = field(default_factory=dict)  # how many protocol answers reach the labelled urgency
 
     def to_json(self) -> dict[str, Any]:
         return self.__dict__.copy()
@@ -73,7 +74,41 @@ def score(records: list[Labelled], results: list[TriageResult], model: str) -> R
         high_said_low=confusion["High"]["Low"], medium_recall=per_class["Medium"]["recall"],
         low_recall=per_class["Low"]["recall"], types=type_accuracy(records, results),
         groups=by_group(records, results),
+        interview=interview_effort(records, results),
     )
+
+
+def interview_effort(records: list[Labelled], results: list[TriageResult]) -> dict[str, Any]:
+    """How many answers the protocol needs to reach each call's labelled urgency: for the call's complaint, the
+    fewest (question, answer) pairs of a determinant with that urgency that the words did not already pre-fill
+    the same way. A call whose labelled urgency no determinant of its complaint gives is 'unreachable'."""
+    from openpsap.triage.protocol import default_protocol
+
+    protocol = default_protocol()
+    per: dict[str, list[int | None]] = {}
+    prefilled: list[int] = []
+    for r, res in zip(records, results):
+        if not res.protocol:
+            continue
+        complaint = protocol.complaints[res.protocol["complaint"]]
+        known = {q["id"]: q["prefilled"]["answer"] for q in res.protocol["questions"] if q["prefilled"]}
+        prefilled.append(len(known))
+        needs = [sum(known.get(q) != a for q, a in option) for d in complaint.determinants if d.urgency == r.urgency
+                 for option in d.when]
+        per.setdefault(complaint.id, []).append(min(needs) if needs else None)
+    if not per:
+        return {}
+
+    def summary(values: list[int | None]) -> dict[str, Any]:
+        reached = [v for v in values if v is not None]
+        return {"calls": len(values), "reachable": round(len(reached) / len(values), 3),
+                "answers_mean": round(sum(reached) / len(reached), 2) if reached else None,
+                "answers_max": max(reached) if reached else None,
+                "by_words_alone": round(sum(v == 0 for v in reached) / len(values), 3)}
+
+    return {"all": summary([v for vs in per.values() for v in vs]),
+            "prefilled_mean": round(sum(prefilled) / len(prefilled), 2),
+            "by_complaint": {c: summary(vs) for c, vs in sorted(per.items())}}
 
 
 def type_accuracy(records: list[Labelled], results: list[TriageResult]) -> dict[str, float]:

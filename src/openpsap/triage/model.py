@@ -50,9 +50,14 @@ class Thresholds:
     disciplines: float = 0.5
 
 
-def decide(p_high: float, p_low: float, floor: str | None, t: Thresholds) -> str:
-    """The learned urgency, never below the rules' floor (the highest urgency a cue demands)."""
-    learned = "High" if p_high >= t.high else "Low" if p_low >= t.low else "Medium"
+def decide(p_high: float, p_low: float, floor: str | None, t: Thresholds, *, low_needs_reason: bool = True) -> str:
+    """The learned urgency, never below the rules' floor (the highest urgency a cue demands). Low needs a reason
+    in the words as well (a Low cue: lonely, a question, an accidental call, a prank, a noise complaint, and no cue
+    that demands more): on real calls the model's Low alone is right only a third of the time, so without a
+    reason the text stays Medium and the protocol's two no-emergency questions, once confirmed, make it Low.
+    (Training chooses t_low on the model's own Low, `low_needs_reason=False`, so the model can still veto a cue.)"""
+    reason = floor == "Low" or not low_needs_reason
+    learned = "High" if p_high >= t.high else "Low" if p_low >= t.low and reason else "Medium"
     if floor is not None and RANK[floor] > RANK[learned]:
         return floor
     return learned

@@ -65,7 +65,13 @@ class Protocol:
     questions: dict[str, Question]
     complaints: dict[str, Complaint]
 
-    def complaint_for(self, incident_type: str, flags: set[str] | list[str]) -> Complaint | None:
+    def complaint_for(self, incident_type: str, flags: set[str] | list[str],
+                      cue_complaints: Sequence[str] = ()) -> Complaint | None:
+        """The strongest cue's complaint (a collapse is asked as 'unconscious' even when it is typed CARDIAC), else
+        the complaint of the incident type, else the child-caller or no-emergency one."""
+        for cid in cue_complaints:
+            if cid in self.complaints:
+                return self.complaints[cid]
         for c in self.complaints.values():
             if incident_type in c.types and c.id not in ("child_caller", "no_emergency"):
                 return c
@@ -163,12 +169,13 @@ def default_protocol() -> Protocol:
 
 
 def interview(said: Sequence[str], incident_type: str, flags: list[str] | set[str], text_urgency: str,
-              answers: dict[str, str] | None = None, protocol: Protocol | None = None) -> dict[str, Any] | None:
+              answers: dict[str, str] | None = None, protocol: Protocol | None = None,
+              cue_complaints: Sequence[str] = ()) -> dict[str, Any] | None:
     """The interview for this call: its complaint, questions (with pre-filled and confirmed answers) and the
     determinant so far. `said`: the caller's words, sentence by sentence (speech.read); `answers`: the
     call-taker's confirmed answers {question: answer}."""
     protocol = protocol or default_protocol()
-    complaint = protocol.complaint_for(incident_type, flags)
+    complaint = protocol.complaint_for(incident_type, flags, cue_complaints)
     if complaint is None:
         return None
     confirmed = {q: a for q, a in (answers or {}).items() if q in protocol.questions and a in protocol.questions[q].answers}

@@ -41,6 +41,7 @@ class Cue:
     disciplines: tuple[str, ...] = ()
     flags: tuple[str, ...] = ()
     source: str = ""  # the public guidance the cue comes from
+    complaint: str | None = None  # the protocol's chief complaint this cue opens
     with_questions: bool = False  # matched on the whole exchange: the caller's yes to the call-taker's question
 
 
@@ -87,7 +88,7 @@ def _negated(sentence: str, m: re.Match[str]) -> bool:
 
 
 DISTRESS = Cue(name="distress_without_detail", patterns=(), urgency="High", types=(("TROUBLE", 1.0),),
-               disciplines=("police", "ems"),
+               disciplines=("police", "ems"), complaint="unknown_problem",
                source="NENA Call Processing Standard (NENA-STA-020): an unknown problem is located and called back")
 
 
@@ -120,6 +121,7 @@ def parse(text: str) -> Rules:
                 flags=tuple(c.get("flags") or ()),
                 source=str(c.get("source") or ""),
                 with_questions=bool(c.get("with_questions")),
+                complaint=c.get("complaint"),
             )
         )
     questions = {k: tuple(v) for k, v in doc["questions"].items()}

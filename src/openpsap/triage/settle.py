@@ -1,8 +1,9 @@
 """What follows from the urgency, derived after it so that nothing shown to the call-taker contradicts it. PURE.
 
 Order: urgency first (rules floor, learned layer, caller history, confirmed protocol answers), then, from it:
-- flags: non_emergency only on a Low call; prank_suspected not on a High one (a prank with a danger sign is
-  handled as real); the rest stand;
+- flags: non_emergency never on a High call nor beside a cue that demands Medium or more (on a Medium call it
+  says "possibly no emergency: confirm with the questions"); prank_suspected not on a High one (a prank with a
+  danger sign is handled as real); the rest stand;
 - incident type: rule cues first, the nearest scenarios second, and a type whose response plan agrees with the
   response (a High or Medium call never gets a no-unit type such as NONEMERG; a child's welfare check is WELFARE);
 - response: High emergency; Medium urgent (callback for a silent line); Low welfare_check for a child, callback
@@ -31,9 +32,9 @@ class Settled:
     plan: dict[str, object]
 
 
-def settle_flags(urgency: str, flags: set[str]) -> set[str]:
+def settle_flags(urgency: str, flags: set[str], floor: str | None = None) -> set[str]:
     out = set(flags)
-    if urgency != "Low":
+    if urgency == "High" or floor in ("Medium", "High"):
         out.discard("non_emergency")  # a lonely caller who also reports a fire is not a non-emergency
     if urgency == "High":
         out.discard("prank_suspected")
@@ -54,9 +55,11 @@ def response_for(urgency: str, flags: set[str]) -> str:
     return "routine"
 
 
-def settle(urgency: str, flags: set[str], scores: dict[str, float], plans: ResponsePlans) -> Settled:
-    """`scores`: candidate APCO types with their weights (rules and nearest scenarios)."""
-    flags = settle_flags(urgency, flags)
+def settle(urgency: str, flags: set[str], scores: dict[str, float], plans: ResponsePlans,
+           floor: str | None = None) -> Settled:
+    """`scores`: candidate APCO types with their weights (rules and nearest scenarios); `floor`: what the cues
+    demand."""
+    flags = settle_flags(urgency, flags, floor)
     response = response_for(urgency, flags)
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
     fits = [code for code, _ in ranked if _agrees(code, urgency, response, plans)]

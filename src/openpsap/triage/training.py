@@ -165,7 +165,8 @@ def _urgency_thresholds(p: np.ndarray, y: np.ndarray, floors: list[str | None], 
             break
     low, ok_from = 2.0, None
     for t in sorted(set(np.round(p[:, 2], 4)), reverse=True):  # walk down; stop at the first miss
-        said = np.array([decide(a, b, f, Thresholds(high, t)) == "Low" for a, b, f in zip(p[:, 0], p[:, 2], floors)])
+        said = np.array([decide(a, b, f, Thresholds(high, t), low_needs_reason=False) == "Low"
+                         for a, b, f in zip(p[:, 0], p[:, 2], floors)])
         if said.sum() < MIN_LOW_PREDICTIONS:
             continue
         if (said & (y == "Low")).sum() / said.sum() < low_precision:
