@@ -71,6 +71,16 @@ def main() -> None:
             taker.keyboard.press("Control+Enter")
             taker.wait_for_selector("#ct-result:has-text('created')")
             urgent = taker.inner_text("#ct-result").split()[1]
+            # the protocol interview: a fall, asked by keyboard (Alt+P, then Y / N / U)
+            take_call(taker, "Valencia and 16th", "my dad fell in the kitchen, he says his hip hurts", number="415-555-0142")
+            taker.keyboard.press("Alt+p")
+            for key in ("y", "n"):
+                taker.keyboard.press(key)
+            taker.wait_for_timeout(800)
+            taker.locator("#ct-protocol").scroll_into_view_if_needed()
+            taker.screenshot(path=args.out / "call-taking-protocol.png")
+            taker.keyboard.press("Control+Enter")
+            taker.wait_for_selector("#ct-result:has-text('created')")
 
             disp = browser.new_context(viewport=VIEWPORT, bypass_csp=True).new_page()
             log_in(disp, base, "dispatcher", passwords["dispatcher"])
