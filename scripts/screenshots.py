@@ -72,7 +72,7 @@ def main() -> None:
             taker.wait_for_selector("#ct-result:has-text('created')")
             urgent = taker.inner_text("#ct-result").split()[1]
             # the protocol interview: a fall, asked by keyboard (Alt+P, then Y / N / U)
-            take_call(taker, "Valencia and 16th", "my dad fell in the kitchen, he says his hip hurts", number="415-555-0142")
+            take_call(taker, "Valencia and 16th", "my dad fell in the kitchen, he says his hip hurts", number="415-555-0177")
             taker.keyboard.press("Alt+p")
             for key in ("y", "n"):
                 taker.keyboard.press(key)

@@ -157,3 +157,13 @@ def test_a_number_known_as_a_childs_is_flagged_on_the_next_call(api: Api) -> Non
     assert r.status_code == 200 and "child_caller" in r.json()["flags"]
     assert r.json()["response"] in {"welfare_check", "urgent", "emergency"}
     assert api.post("call_taker", "/triage", {"text": "hi", "call_id": "nope"}).status_code == 404
+
+
+def test_the_api_gives_the_librarys_answer(api: Api) -> None:
+    from openpsap.triage import triage
+
+    for text in ("help me", "my dad fell in the kitchen", "hi i'm six and i want a friend"):
+        served = api.post("call_taker", "/triage", {"text": text}).json()
+        assert {k: served[k] for k in ("urgency", "incident_type", "flags", "response", "questions", "protocol")} == \
+            {k: v for k, v in triage(text).to_json().items() if k in ("urgency", "incident_type", "flags", "response",
+                                                                       "questions", "protocol")}

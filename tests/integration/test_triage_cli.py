@@ -96,3 +96,18 @@ def test_eval_cross_validates_on_the_real_transcripts() -> None:
     report = json.loads(result.stdout)
     assert report["n"] == 152 and sum(map(sum, (r.values() for r in report["confusion"].values()))) == 152
     assert report["high_recall"] >= 0.85 and report["model"].startswith("3-fold CV")
+
+
+def test_batch_gives_the_same_answer_as_one_text_and_the_api(tmp_path: Path) -> None:
+    from openpsap.triage import triage
+
+    texts = ["help me", "sorry to bother you i'm lonely, my chest feels heavy and it goes down my arm",
+             "hi i'm six and i want a friend", "there's a guy in my garage right now"]
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n".join(json.dumps({"id": str(i), "text": t}) for i, t in enumerate(texts)), encoding="utf-8")
+    result = runner.invoke(app, ["triage", "batch", str(source), "--threads", "2", "--chunk", "3"])
+    assert result.exit_code == 0, result.output
+    for line, text in zip(result.stdout.splitlines(), texts):
+        batch, one = json.loads(line), triage(text).to_json()
+        assert {k: batch[k] for k in ("urgency", "incident_type", "flags", "response", "plan", "protocol")} == \
+            {k: one[k] for k in ("urgency", "incident_type", "flags", "response", "plan", "protocol")}
