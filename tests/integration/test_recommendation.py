@@ -167,3 +167,19 @@ def test_the_api_gives_the_librarys_answer(api: Api) -> None:
         assert {k: served[k] for k in ("urgency", "incident_type", "flags", "response", "questions", "protocol")} == \
             {k: v for k, v in triage(text).to_json().items() if k in ("urgency", "incident_type", "flags", "response",
                                                                        "questions", "protocol")}
+
+
+def test_the_calls_of_an_incident_carry_the_callers_words_and_the_latest_triage(api: Api) -> None:
+    call = api.post("call_taker", "/calls", {"caller_number": "415-555-0123", "narrative": "my dad fell in the kitchen",
+                                             "location": {"lat": 37.77, "lon": -122.42, "uncertainty_m": 30}}).json()
+    api.post("call_taker", f"/calls/{call['id']}/protocol-answers",
+             {"answers": {"awake": "yes", "fall_height_or_injury": "no", "long_lie": "no"}})
+    incident = api.post("call_taker", "/incidents", {"incident_type": "FALL", "priority": "P3", "calls": [call["id"]],
+                                                     "location": {"lat": 37.77, "lon": -122.42}}).json()
+    linked = api.get("dispatcher", "/calls", params={"incident_id": incident["id"]}).json()
+    assert [c["id"] for c in linked] == [call["id"]]
+    assert linked[0]["narrative"] == "my dad fell in the kitchen" and linked[0]["uncertainty_m"] == 30
+    assert linked[0]["triage"]["urgency"] == "Medium" and "fall from standing" in linked[0]["triage"]["determinant"]["reason"]
+    assert linked[0]["protocol_answers"] == {"awake": "yes", "fall_height_or_injury": "no", "long_lie": "no"}
+    assert api.get("analyst", "/calls", params={"incident_id": incident["id"]}).status_code == 403
+    assert api.get("dispatcher", "/calls", params={"incident_id": "x" * 17}).status_code == 422

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import Field, field_validator
 
@@ -63,6 +64,9 @@ class CallRead(Read):
     location_source: str | None
     narrative: str
     incident_id: str | None
+    protocol_answers: dict[str, str] | None = None
+    triage: dict[str, Any] | None = Field(default=None, description="the latest triage suggestion on the call "
+                                          "(urgency, type, flags, evidence, determinant), when asked for")
 
 
 class TriageDecision(Strict):

@@ -14,6 +14,7 @@ from openpsap.calls.models import Call
 from openpsap.clock import iso
 from openpsap.commands import UnitOfWork
 from openpsap.db import get_locked
+from openpsap.eventlog.models import EventRecord
 from openpsap.errors import Conflict, InvalidInput, InvalidTransition, NotFound
 from openpsap.incidents import service as incident_service
 
@@ -27,11 +28,29 @@ def get_or_raise(db: Session, *, call_id: str, for_update: bool = False) -> Call
     return call
 
 
-def list_calls(db: Session, *, active_only: bool = False, limit: int = 200) -> list[Call]:
+def list_calls(db: Session, *, active_only: bool = False, incident_id: str | None = None, limit: int = 200) -> list[Call]:
     stmt = select(Call).order_by(Call.received_at.desc())
     if active_only:
         stmt = stmt.where(Call.status != CallStatus.ended)
+    if incident_id is not None:
+        stmt = stmt.where(Call.incident_id == incident_id)
     return list(db.scalars(stmt.limit(limit)))
+
+
+def latest_triage(db: Session, *, call_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The latest triage suggestion recorded on each call, in short: what the dispatcher reads of it."""
+    if not call_ids:
+        return {}
+    rows = db.scalars(select(EventRecord).where(EventRecord.subject_type == "call", EventRecord.subject_id.in_(call_ids),
+                                                EventRecord.kind == "triage-suggested").order_by(EventRecord.seq))
+    out: dict[str, dict[str, Any]] = {}
+    for row in rows:  # later suggestions replace earlier ones
+        r = row.data.get("result") or {}
+        determinant = (r.get("protocol") or {}).get("determinant")
+        out[row.subject_id] = {"urgency": r.get("urgency"), "incident_type": r.get("incident_type"),
+                               "flags": r.get("flags", []), "evidence": r.get("evidence", []),
+                               "determinant": determinant, "model_version": r.get("model_version")}
+    return out
 
 
 def prior_calls(db: Session, *, call: Call, days: int) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 
 from openpsap.api.deps import Cmd, Reader, allowed
 from openpsap.auth.roles import Role as R
@@ -37,9 +37,18 @@ def receive_call(body: CallCreate, cmd: Cmd):
 
 
 @router.get("", response_model=list[CallRead], **allowed(*SEE))
-def list_calls(database: Reader, active: bool = False, limit: int = 200):
+def list_calls(database: Reader, active: bool = False, incident_id: str | None = Query(None, max_length=16),
+               limit: int = 200):
+    """Calls, newest first; `incident_id` gives the calls linked to one incident with their latest triage (what
+    the caller said, the callback number, where, and why triage said what it said), for the incident view."""
     with database.read() as db:
-        return [_out(c) for c in service.list_calls(db, active_only=active, limit=max(1, min(limit, 1000)))]
+        calls = service.list_calls(db, active_only=active, incident_id=incident_id, limit=max(1, min(limit, 1000)))
+        out = [_out(c) for c in calls]
+        if incident_id is not None:
+            triage_by_call = service.latest_triage(db, call_ids=[c.id for c in calls])
+            for item in out:
+                item["triage"] = triage_by_call.get(item["id"])
+        return out
 
 
 @router.get("/{call_id}", response_model=CallRead, **allowed(*SEE))

@@ -30,6 +30,22 @@ function describe(event) {
   }
 }
 
+/** What the callers said, with their callback numbers, where they were and why triage said what it said. */
+export function callerWords(calls) {
+  const where = (c) => (c.address || (c.lat != null ? `${c.lat.toFixed(5)}, ${c.lon.toFixed(5)}` : "no location"))
+    + (c.uncertainty_m != null ? ` (within ${Math.round(c.uncertainty_m)} m${c.location_source ? `, ${c.location_source}` : ""})` : "");
+  return h("section", { id: "detail-calls", class: "caller-words", "aria-labelledby": "detail-calls-h" },
+    h("h4", { id: "detail-calls-h" }, calls.length === 1 ? "The call" : `${calls.length} calls`),
+    calls.length ? h("ol", {}, calls.map((c) => h("li", { dataset: { call: c.id } },
+      h("p", {}, h("strong", {}, c.caller_number ? `Callback ${c.caller_number}` : "No callback number"),
+        ` - ${c.channel}, ${clockTime(c.received_at)} - ${where(c)}`),
+      c.narrative ? h("blockquote", { class: "narrative" }, c.narrative) : h("p", { class: "muted" }, "Nothing said or typed."),
+      c.triage ? h("details", {}, h("summary", {}, `Triage: ${c.triage.urgency} ${c.triage.incident_type}`
+        + (c.triage.determinant ? ` - ${c.triage.determinant.reason}` : "")),
+        h("ul", { class: "evidence" }, c.triage.evidence.map((e) => h("li", {}, `"${e.matched}": ${e.cue} -> ${e.effect}`)))) : null)))
+      : h("p", { class: "muted" }, "No call linked (opened by hand)."));
+}
+
 export class Detail {
   constructor(root, store, { onRecommendation, dispositions, care }) {
     this.root = root;
@@ -70,9 +86,11 @@ export class Detail {
     const id = this.id;
     if (!id) return;
     const mine = ++this.seq;
-    let incident, events, rec;
+    let incident, events, rec, calls;
     try {
-      [incident, events] = await Promise.all([get(`/incidents/${enc(id)}`), get(`/incidents/${enc(id)}/events`)]);
+      // what the callers said is for the roles that may read calls (not analysts)
+      [incident, events, calls] = await Promise.all([get(`/incidents/${enc(id)}`), get(`/incidents/${enc(id)}/events`),
+        can("call_taker", "dispatcher", "supervisor") ? get(`/calls?incident_id=${enc(id)}`) : null]);
       rec = FINISHED.has(incident.status) || !can("call_taker", "dispatcher", "supervisor")
         ? null : await get(`/incidents/${enc(id)}/recommendation`).catch((err) => ({ error: err.message }));
     } catch (err) {
@@ -84,11 +102,11 @@ export class Detail {
     const busy = incident.units.length > 0;
     this.onRecommendation(incident, rec && !rec.error && !busy ? rec : null);
     const focusedId = document.activeElement?.id;
-    fill(this.root, this.view(incident, events, rec));
+    fill(this.root, this.view(incident, events, rec, calls));
     if (focusedId && document.getElementById(focusedId)) document.getElementById(focusedId).focus();
   }
 
-  view(incident, events, rec) {
+  view(incident, events, rec, calls) {
     const open = !FINISHED.has(incident.status);
     const dispatcher = can("dispatcher", "supervisor");
     return h("article", { class: "incident", dataset: { id: incident.id, status: incident.status } },
@@ -99,6 +117,7 @@ export class Detail {
         h("span", {}, incident.address || (incident.lat != null ? `${incident.lat.toFixed(5)}, ${incident.lon.toFixed(5)}` : "no location")), " ",
         flagBadges(incident.flags)),
       incident.disposition ? h("p", {}, `Disposition ${incident.disposition}${incident.outcome ? `: ${incident.outcome}` : ""}`) : null,
+      calls ? callerWords(calls) : null,
       open && rec ? this.recommendation(incident, rec, dispatcher) : null,
       h("h4", {}, "Units"),
       incident.assignments.length
