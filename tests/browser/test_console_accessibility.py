@@ -135,3 +135,14 @@ def test_an_unsure_address_offers_candidates_chosen_by_keyboard(playwright_brows
     page.get_by_label("or address / intersection").fill("Nowhere Boulevard Xyz")
     expect(page.locator("#ct-geo")).to_contain_text("NOT FOUND")
     ctx.close()
+
+
+def test_axe_finds_no_serious_problem_in_the_protocol_and_the_instructions(playwright_browser, server) -> None:  # noqa: ANN001
+    ctx = playwright_browser.new_context(bypass_csp=True, viewport={"width": 1400, "height": 900})
+    taker = ConsolePage(ctx.new_page(), server).log_in(CALL_TAKER)
+    taker.new_call(address="5th and Market")
+    taker.say("my husband collapsed and he is not breathing")
+    expect(taker.page.locator("#ct-prearrival")).to_be_visible()
+    expect(taker.page.locator("#ct-protocol")).to_be_visible()
+    assert _serious_violations(taker.page) == []
+    ctx.close()

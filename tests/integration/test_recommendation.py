@@ -183,3 +183,17 @@ def test_the_calls_of_an_incident_carry_the_callers_words_and_the_latest_triage(
     assert linked[0]["protocol_answers"] == {"awake": "yes", "fall_height_or_injury": "no", "long_lie": "no"}
     assert api.get("analyst", "/calls", params={"incident_id": incident["id"]}).status_code == 403
     assert api.get("dispatcher", "/calls", params={"incident_id": "x" * 17}).status_code == 422
+
+
+def test_pre_arrival_steps_given_are_events_on_the_call(api: Api) -> None:
+    call = api.post("call_taker", "/calls", {"narrative": "my husband collapsed and he is not breathing"}).json()
+    suggested = api.post("call_taker", f"/calls/{call['id']}/triage").json()
+    assert suggested["instructions"]["id"] == "cpr_adult"
+    given = api.post("call_taker", f"/calls/{call['id']}/instructions", {"set": "cpr_adult", "step": 3})
+    assert given.status_code == 200 and "hard" in given.json()["say"]
+    events = api.get("supervisor", "/events", params={"after": 0, "limit": 5000}).json()["events"]
+    assert any(e["kind"] == "prearrival-step-given" and e["data"]["step"] == 3 for e in events if e["subject_id"] == call["id"])
+    for bad in ({"set": "cpr_adult", "step": 99}, {"set": "nope", "step": 1}, {"set": "cpr_adult", "step": 0}, {"set": "cpr_adult"}):
+        assert api.post("call_taker", f"/calls/{call['id']}/instructions", bad).status_code == 422
+    assert api.post("call_taker", "/calls/nope/instructions", {"set": "cpr_adult", "step": 1}).status_code == 404
+    assert api.post("dispatcher", f"/calls/{call['id']}/instructions", {"set": "cpr_adult", "step": 1}).status_code == 403

@@ -147,6 +147,7 @@ SAMPLE_BODIES: dict[str, Callable[[dict[str, str]], Any]] = {
     "POST /api/v1/auth/login": lambda ids: {"username": "dispatcher", "password": PASSWORD},
     "POST /api/v1/users": lambda ids: {"username": "relief-dispatcher", "password": "long enough secret", "roles": ["dispatcher"]},
     "POST /api/v1/triage": lambda ids: {"text": "my mommy will not wake up"},
+    "POST /api/v1/calls/{call_id}/instructions": lambda ids: {"set": "cpr_adult", "step": 1},
     "POST /api/v1/calls/{call_id}/protocol-answers": lambda ids: {"complaint": "fall", "answers": {"awake": "yes"}},
     "POST /api/v1/calls/{call_id}/triage-decision": lambda ids: {"accepted": False, "urgency": "High", "incident_type": "CARDIAC"},
     "POST /api/v1/calls": lambda ids: {"channel": "voice", "caller_number": "415-555-0199"},

@@ -77,6 +77,11 @@ class TriageDecision(Strict):
     suggested_event_id: str | None = Field(default=None, max_length=36, description="the triage-suggested event decided on")
 
 
+class InstructionGiven(Strict):
+    set: str = Field(max_length=64, description="the pre-arrival instruction set, e.g. cpr_adult")
+    step: int = Field(ge=1, le=50, description="the step given, counted from 1")
+
+
 class ProtocolAnswers(Strict):
     complaint: str | None = Field(default=None, max_length=64, description="the chief complaint being asked")
     answers: dict[str, str] = Field(max_length=64, description="confirmed answers {question id: answer}, e.g. "

@@ -138,6 +138,21 @@ def record_triage_decision(uow: UnitOfWork, *, call_id: str, accepted: bool, fin
     })
 
 
+def record_instruction_given(uow: UnitOfWork, *, call_id: str, set_id: str, step: int) -> dict[str, Any]:
+    """A pre-arrival instruction step the call-taker gave (audit: what was said to the caller, and when)."""
+    from openpsap.triage.prearrival import default_instructions
+
+    get_or_raise(uow.session, call_id=call_id)
+    chosen = default_instructions().get(set_id)
+    if chosen is None:
+        raise InvalidInput(f"unknown pre-arrival instruction set {set_id[:64]!r}", field="set")
+    if step > len(chosen.steps):
+        raise InvalidInput(f"{set_id} has {len(chosen.steps)} steps, not {step}", field="step")
+    data = {"id": call_id, "set": set_id, "step": step, "say": chosen.steps[step - 1].say}
+    uow.emit("prearrival-step-given", "call", call_id, data)
+    return data
+
+
 def record_protocol_answers(uow: UnitOfWork, *, call_id: str, complaint: str | None, answers: dict[str, str]) -> None:
     """The call-taker's confirmed answers to the protocol questions (they may lower urgency; text alone may not)."""
     get_or_raise(uow.session, call_id=call_id)

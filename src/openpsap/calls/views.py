@@ -7,7 +7,15 @@ from fastapi import APIRouter, Query, Request
 from openpsap.api.deps import Cmd, Reader, allowed
 from openpsap.auth.roles import Role as R
 from openpsap.calls import service
-from openpsap.calls.schemas import CallCreate, CallLink, CallRead, CallUpdate, ProtocolAnswers, TriageDecision
+from openpsap.calls.schemas import (
+    CallCreate,
+    CallLink,
+    CallRead,
+    CallUpdate,
+    InstructionGiven,
+    ProtocolAnswers,
+    TriageDecision,
+)
 from openpsap.care.history import triage_context
 from openpsap.incidents import service as incident_service
 from openpsap.triage import triage
@@ -93,6 +101,13 @@ def triage_call(call_id: str, cmd: Cmd, request: Request):
         return result
 
     return cmd.run(run)
+
+
+@router.post("/{call_id}/instructions", **allowed(*TAKE),
+             responses={404: {"description": "no such call"}, 422: {"description": "unknown set or step"}})
+def give_instruction(call_id: str, body: InstructionGiven, cmd: Cmd):
+    """Record a pre-arrival instruction step as given to the caller (a `prearrival-step-given` event)."""
+    return cmd.run(lambda uow: service.record_instruction_given(uow, call_id=call_id, set_id=body.set, step=body.step))
 
 
 @router.post("/{call_id}/protocol-answers", **allowed(*TAKE),

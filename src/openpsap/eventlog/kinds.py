@@ -24,6 +24,7 @@ EVENT_KINDS: dict[str, str] = {
     "caller-history-viewed": "Someone read a caller's history (privacy audit): call_id, prior_calls, repeat_caller, care_plan (present or not); the actor says who.",
     "care-plan-noted": "The outreach team set the care-plan note for a caller: caller_number, note.",
     "protocol-answered": "The call-taker confirmed protocol answers on a call: id (call), complaint, answers {question: answer}.",
+    "prearrival-step-given": "A pre-arrival instruction step was given to the caller: id (call), set, step (from 1), say (the words).",
     "triage-decided": "The call-taker accepted or overrode a triage suggestion: id (call), accepted, final {field: value}, suggested_event_id.",
     # incidents
     "incident-created": "An incident was opened: id, uid, incident_type, priority, eido_priority, location, flags, calls.",

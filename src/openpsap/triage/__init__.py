@@ -22,6 +22,7 @@ from openpsap.triage.features import FLAG_NAMES as FLAGS
 from openpsap.triage.features import rule_features
 from openpsap.triage.model import LearnedTriage, Prediction, decide
 from openpsap.triage.normalise import looks_non_english
+from openpsap.triage.prearrival import instructions_for
 from openpsap.triage.protocol import interview
 from openpsap.triage.rules import URGENCY_RANK, Hit, Rules, default_rules
 from openpsap.triage.settle import questions_for, settle
@@ -50,6 +51,7 @@ class TriageResult:
     probabilities: dict[str, float] = field(default_factory=dict)
     plan: dict[str, Any] = field(default_factory=dict)  # the response plan of the type: what it sends
     protocol: dict[str, Any] | None = None  # the interview: complaint, questions, answers, determinant
+    instructions: dict[str, Any] | None = None  # pre-arrival instructions for this complaint and these answers
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -223,7 +225,16 @@ def _combine(f: Findings, p: Prediction | None, context: dict[str, Any] | None, 
         probabilities={k: round(v, 3) for k, v in p.urgency.items()} if p is not None else {},
         plan=settled.plan,
         protocol=asked,
+        instructions=_instructions(asked, flags),
     )
+
+
+def _instructions(asked: dict[str, Any] | None, flags: set[str]) -> dict[str, Any] | None:
+    if not asked:
+        return None
+    answers = {q["id"]: q["confirmed"] or (q["prefilled"] or {}).get("answer") for q in asked["questions"]}
+    chosen = instructions_for(asked["complaint"], {q: a for q, a in answers.items() if a}, "child_caller" in flags)
+    return chosen.to_json() if chosen else None
 
 
 def _history(context: dict[str, Any], flags: set[str], evidence: list[dict[str, str]], notes: list[str],

@@ -23,6 +23,7 @@ const KEYS = [
   ["Ctrl+Enter", "create the incident from the call panel"],
   ["Alt+A", "accept the triage suggestion"],
   ["Alt+P", "the protocol questions (Y / N / U answers the focused one)"],
+  ["Alt+G", "the current pre-arrival instruction step is given"],
   ["Alt+Q", "incident queue (arrow keys move, Enter opens)"],
   ["Alt+U", "unit board (Enter on a unit changes its status)"],
   ["Alt+I", "the open incident"],
@@ -122,6 +123,7 @@ async function main() {
       else if (k === "e" && calls) { e.preventDefault(); calls.endCall(); }
       else if (k === "a" && calls) { e.preventDefault(); calls.accept(); }
       else if (k === "p" && calls) { e.preventDefault(); calls.protocol.focus(); }
+      else if (k === "g" && calls) { e.preventDefault(); calls.instructions.given(); }
       else if (k === "q") { e.preventDefault(); queue.focus(); }
       else if (k === "u") { e.preventDefault(); document.querySelector("#unit-board .unit")?.focus(); }
       else if (k === "i") { e.preventDefault(); document.getElementById("detail-title")?.focus(); }

@@ -8,6 +8,7 @@ import { enc, patch, post } from "./api.js";
 import { announce, debounce, elapsed, FLAG_WORDS, fill, h } from "./dom.js";
 import { CallerHistory, ChildProtocol, SilentCallback } from "./care.js";
 import { LocationFields } from "./location.js";
+import { PreArrival } from "./prearrival.js";
 import { ProtocolInterview } from "./protocol.js";
 
 const TRIAGE_DELAY_MS = 250;
@@ -28,6 +29,8 @@ export class CallTaking {
     this.child = new ChildProtocol();
     this.callback = new SilentCallback();
     this.protocol = new ProtocolInterview({ onChange: () => this.triage() });
+    this.instructions = new PreArrival({ onGiven: (set, step) => this.stepGiven(set, step) });
+    this.stepsGiven = []; // steps given before the call is recorded: sent with it
     this.build(root);
     this.reset();
     this.setOpenCall(null);
@@ -74,6 +77,7 @@ export class CallTaking {
       this.callback.element,
       this.triageBox,
       this.protocol.element,
+      this.instructions.element,
       this.child.element,
       h("fieldset", { class: "decide" }, h("legend", {}, "Decision"),
         h("div", { class: "row" },
@@ -139,6 +143,8 @@ export class CallTaking {
     this.renderFlags([]);
     this.child.reset();
     this.protocol.reset();
+    this.instructions.reset();
+    this.stepsGiven = [];
     this.callback.update(null, false);
     this.typeName.textContent = "";
     this.decision.textContent = "";
@@ -236,6 +242,7 @@ export class CallTaking {
   renderTriage(t) {
     this.child.update(t ? [...new Set([...t.flags, ...this.chosenFlags()])] : this.chosenFlags(), t ? t.questions : [], t?.urgency);
     this.protocol.render(t?.protocol || null);
+    this.instructions.render(t?.instructions || null);
     if (!t) {
       fill(this.triageBox, h("h3", { id: "ct-triage-h" }, "Triage"), h("p", { class: "muted" }, "Type what the caller says; suggestions appear here."));
       return;
@@ -305,6 +312,28 @@ export class CallTaking {
     this.decision.textContent = this.accepted() ? "Following the suggestion." : "OVERRIDDEN: your choice differs from the suggestion.";
   }
 
+  // --- pre-arrival instructions --------------------------------------------------------------
+
+  /** A step read to the caller: recorded with the call now if it is recorded, else when it is. */
+  async stepGiven(set, step) {
+    this.stepsGiven.push({ set, step });
+    await this.recordTyped();
+    if (this.callId) await this.sendSteps(this.callId);
+  }
+
+  async sendSteps(callId) {
+    while (this.stepsGiven.length) {
+      const next = this.stepsGiven[0];
+      try {
+        await post(`/calls/${enc(callId)}/instructions`, next);
+      } catch (err) {
+        this.result.textContent = `Instruction step not recorded yet (${err.message}); it will be with the incident.`;
+        return;
+      }
+      this.stepsGiven.shift();
+    }
+  }
+
   // --- create ---------------------------------------------------------------------------------
 
   async create() {
@@ -345,6 +374,7 @@ export class CallTaking {
           accepted, urgency: suggested.urgency, incident_type: type, flags, suggested_event_id: suggested.event_id,
         });
       }
+      await this.sendSteps(call.id);
       const incident = await post("/incidents", { incident_type: type, priority: this.priority.value, location, flags, calls: [call.id] });
       const guardian = this.child.note();
       if (guardian) await post(`/incidents/${enc(incident.id)}/notes`, { text: guardian });
