@@ -63,7 +63,7 @@ def test_call_taker_and_dispatcher_work_two_childrens_calls_to_a_closed_incident
     assert recommended, "a High medical call must get a unit"
     said = disp.command(f"D {urgent}")
     assert "dispatched" in said, said
-    assert "already has" in disp.command(f"REC {urgent}")  # never a second full response by accident
+    assert "plan is already filled" in disp.command(f"REC {urgent}")  # never a second full response by accident
     first = recommended[0]
     expect(disp.unit(first)).to_contain_text("Dispatched")
     expect(taker.page.locator(f"#unit-board .unit[data-id='{first}']")).to_contain_text("Dispatched")  # live on the other console
