@@ -321,17 +321,20 @@ export class CallTaking {
     if (this.callId) await this.sendSteps(this.callId);
   }
 
-  async sendSteps(callId) {
-    while (this.stepsGiven.length) {
-      const next = this.stepsGiven[0];
-      try {
-        await post(`/calls/${enc(callId)}/instructions`, next);
-      } catch (err) {
-        this.result.textContent = `Instruction step not recorded yet (${err.message}); it will be with the incident.`;
-        return;
+  /** Sends the steps waiting, one sender at a time (quick Alt+G presses must not send a step twice). */
+  sendSteps(callId) {
+    this.sending = (this.sending || Promise.resolve()).then(async () => {
+      while (this.stepsGiven.length) {
+        try {
+          await post(`/calls/${enc(callId)}/instructions`, this.stepsGiven[0]);
+        } catch (err) {
+          this.result.textContent = `Instruction step not recorded yet (${err.message}); it will be with the incident.`;
+          return;
+        }
+        this.stepsGiven.shift();
       }
-      this.stepsGiven.shift();
-    }
+    });
+    return this.sending;
   }
 
   // --- create ---------------------------------------------------------------------------------
