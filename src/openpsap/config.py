@@ -38,6 +38,13 @@ class Settings(BaseSettings):
     repeat_caller_calls: int = Field(default=5, ge=2, le=1000,
                                      description="A number with this many calls within repeat_caller_days is a repeat caller (care-plan review).")
     repeat_caller_days: int = Field(default=30, ge=1, le=365, description="The window of the repeat-caller rule, in days.")
+    duplicate_radius_m: float = Field(default=300, ge=10, le=20_000,
+                                      description="Open incidents within this distance of a new call are listed as possible duplicates (types without a rule of their own).")
+    duplicate_minutes: float = Field(default=60, ge=1, le=1440, description="... and opened within this many minutes.")
+    duplicate_rules: dict[str, tuple[float, float]] = Field(
+        default_factory=dict,
+        description='Per APCO type [metres, minutes] for possible duplicates, overriding incidents/nearby.py; JSON, e.g. {"FSTRU": [800, 120]}.',
+    )
     stream_poll_seconds: float = Field(
         default=0.5,
         description="How often a live stream looks for events written by other server processes.",

@@ -197,3 +197,20 @@ def test_pre_arrival_steps_given_are_events_on_the_call(api: Api) -> None:
         assert api.post("call_taker", f"/calls/{call['id']}/instructions", bad).status_code == 422
     assert api.post("call_taker", "/calls/nope/instructions", {"set": "cpr_adult", "step": 1}).status_code == 404
     assert api.post("dispatcher", f"/calls/{call['id']}/instructions", {"set": "cpr_adult", "step": 1}).status_code == 403
+
+
+def test_open_incidents_near_a_new_call_are_listed_as_possible_duplicates(api: Api) -> None:
+    fire = api.post("call_taker", "/incidents", {"incident_type": "FSTRU", "priority": "P1",
+                                                 "location": {"lat": 37.7793, "lon": -122.4193}}).json()
+    far = api.post("call_taker", "/incidents", {"incident_type": "FALL", "priority": "P3",
+                                                "location": {"lat": 37.7600, "lon": -122.4400}}).json()
+    found = api.get("call_taker", "/incidents/nearby", params={"lat": 37.7830, "lon": -122.4193, "incident_type": "FOTHER"})
+    assert found.status_code == 200, found.text
+    ids = [n["incident"]["id"] for n in found.json()]
+    assert fire["id"] in ids and far["id"] not in ids  # about 410 m: inside a fire's window, far from the fall
+    near = next(n for n in found.json() if n["incident"]["id"] == fire["id"])
+    assert 350 < near["distance_m"] < 470 and near["incident"]["call_count"] == 0
+    assert api.get("call_taker", "/incidents/nearby", params={"lat": 91, "lon": 0}).status_code == 422
+    assert api.get("call_taker", "/incidents/nearby", params={"lat": 37.78}).status_code == 422
+    assert api.get("call_taker", "/incidents/nearby", params={"lat": 37.78, "lon": -122.4, "incident_type": "NOPE"}).status_code == 422
+    assert api.get("analyst", "/incidents/nearby", params={"lat": 37.78, "lon": -122.4}).status_code == 403

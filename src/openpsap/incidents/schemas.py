@@ -78,6 +78,7 @@ class IncidentRead(Read):
     created_by: str
     updated_at: datetime
     closed_at: datetime | None
+    call_count: int = 0
 
 
 class IncidentDetail(IncidentRead):

@@ -5,17 +5,21 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import select
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from openpsap.calls.models import Call
+from openpsap.clock import as_utc
 from openpsap.commands import UnitOfWork
 from openpsap.db import get_locked
 from openpsap.errors import Conflict, InvalidInput, NotFound
 from openpsap.incidents import lifecycle
 from openpsap.incidents.enums import FINISHED, IncidentFlag, IncidentStatus
 from openpsap.incidents.models import Counter, Incident, Note
+from openpsap.incidents.nearby import WIDER, Candidate, Nearby, near
 from openpsap.incidents.priority import PriorityScale
 from openpsap.standards.registries import INCIDENT_TYPE_ALIASES, dispositions, incident_types
 
@@ -48,6 +52,27 @@ def notes(db: Session, *, incident_id: str) -> list[Note]:
 
 def calls(db: Session, *, incident_id: str) -> list[str]:
     return list(db.scalars(select(Call.id).where(Call.incident_id == incident_id).order_by(Call.received_at)))
+
+
+def call_counts(db: Session, *, incident_ids: list[str]) -> dict[str, int]:
+    """How many calls are linked to each incident (one query): "3 calls" in the queue."""
+    if not incident_ids:
+        return {}
+    rows = db.execute(select(Call.incident_id, func.count()).where(Call.incident_id.in_(incident_ids))
+                      .group_by(Call.incident_id))
+    return {incident_id: n for incident_id, n in rows}
+
+
+def nearby(db: Session, *, lat: float, lon: float, now: datetime, incident_type: str | None,
+           rules: dict[str, tuple[float, float]], radius_m: float, minutes: float) -> list[tuple[Incident, Nearby]]:
+    """Open incidents close enough in space and time to be the event a new call is about (incidents/nearby.py)."""
+    since = now - timedelta(minutes=max([minutes, *(m for _, m in rules.values()), *(m for _, m in WIDER.values())]))
+    rows = list(db.scalars(select(Incident).where(Incident.status.not_in([s.value for s in FINISHED]),
+                                                 Incident.lat.is_not(None), Incident.created_at >= since)))
+    found = near(lat, lon, now, (Candidate(i.id, i.incident_type, i.lat, i.lon, as_utc(i.created_at)) for i in rows),
+                 incident_type=incident_type, rules=rules, radius_m=radius_m, minutes=minutes)
+    by_id = {i.id: i for i in rows}
+    return [(by_id[n.id], n) for n in found]
 
 
 def check_type(code: str) -> str:

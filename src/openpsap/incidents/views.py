@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from sqlalchemy.orm import Session
 
 from openpsap.api.deps import Cmd, Reader, allowed
@@ -43,6 +44,7 @@ def out(incident: Incident) -> dict[str, Any]:
 def detail(db: Session, incident: Incident) -> dict[str, Any]:
     data = out(incident)
     data["calls"] = service.calls(db, incident_id=incident.id)
+    data["call_count"] = len(data["calls"])
     data["units"] = [u.id for u in dispatching.committed_units(db, incident_id=incident.id)]
     data["assignments"] = [
         AssignmentRead.model_validate(a).model_dump(mode="json") for a in dispatching.assignments(db, incident_id=incident.id)
@@ -63,7 +65,7 @@ def create_incident(body: IncidentCreate, cmd: Cmd, request: Request):
         )
         data = out(incident)  # a new incident has no units, assignments or notes yet: no need to query them
         calls = service.calls(uow.session, incident_id=incident.id) if body.calls else []
-        data.update(calls=calls, units=[], assignments=[], notes=[])
+        data.update(calls=calls, call_count=len(calls), units=[], assignments=[], notes=[])
         return data
 
     return cmd.run(create, status_code=201)
@@ -72,7 +74,26 @@ def create_incident(body: IncidentCreate, cmd: Cmd, request: Request):
 @router.get("", response_model=list[IncidentRead], **allowed(*SEE))
 def list_incidents(database: Reader, open: bool = False, status: IncidentStatus | None = None, limit: int = 200):  # noqa: A002
     with database.read() as db:
-        return [out(i) for i in service.list_incidents(db, open_only=open, status=status, limit=max(1, min(limit, 1000)))]
+        incidents = service.list_incidents(db, open_only=open, status=status, limit=max(1, min(limit, 1000)))
+        counts = service.call_counts(db, incident_ids=[i.id for i in incidents])
+        return [{**out(i), "call_count": counts.get(i.id, 0)} for i in incidents]
+
+
+@router.get("/nearby", **allowed(R.call_taker, R.dispatcher, R.supervisor),
+            responses={422: {"description": "a point out of range or an unknown incident type"}})
+def nearby_incidents(request: Request, database: Reader, lat: float = Query(ge=-90, le=90),
+                     lon: float = Query(ge=-180, le=180), incident_type: str | None = Query(None, max_length=16)):
+    """Possible duplicates of a new call: open incidents near the point, within the distance and time window of
+    their type (settings `duplicate_*`), same type first, then nearest. Link the call to one instead of opening a
+    second incident (POST /calls/{id}/link)."""
+    settings = request.app.state.settings
+    code = service.check_type(incident_type) if incident_type else None
+    with database.read() as db:
+        found = service.nearby(db, lat=lat, lon=lon, now=datetime.now(UTC), incident_type=code, rules=settings.duplicate_rules,
+                               radius_m=settings.duplicate_radius_m, minutes=settings.duplicate_minutes)
+        counts = service.call_counts(db, incident_ids=[i.id for i, _ in found])
+        return [{"incident": {**out(i), "call_count": counts.get(i.id, 0)}, "distance_m": n.distance_m,
+                 "minutes_ago": n.minutes_ago, "same_type": n.same_type} for i, n in found]
 
 
 @router.get("/{incident_id}", response_model=IncidentDetail, **allowed(*SEE))

@@ -24,6 +24,7 @@ const KEYS = [
   ["Alt+A", "accept the triage suggestion"],
   ["Alt+P", "the protocol questions (Y / N / U answers the focused one)"],
   ["Alt+G", "the current pre-arrival instruction step is given"],
+  ["Alt+L", "link the call to the nearest possible duplicate (another caller)"],
   ["Alt+Q", "incident queue (arrow keys move, Enter opens)"],
   ["Alt+U", "unit board (Enter on a unit changes its status)"],
   ["Alt+I", "the open incident"],
@@ -124,6 +125,7 @@ async function main() {
       else if (k === "a" && calls) { e.preventDefault(); calls.accept(); }
       else if (k === "p" && calls) { e.preventDefault(); calls.protocol.focus(); }
       else if (k === "g" && calls) { e.preventDefault(); calls.instructions.given(); }
+      else if (k === "l" && calls) { e.preventDefault(); calls.nearby.linkFirst(); }
       else if (k === "q") { e.preventDefault(); queue.focus(); }
       else if (k === "u") { e.preventDefault(); document.querySelector("#unit-board .unit")?.focus(); }
       else if (k === "i") { e.preventDefault(); document.getElementById("detail-title")?.focus(); }

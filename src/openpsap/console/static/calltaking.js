@@ -8,6 +8,7 @@ import { enc, patch, post } from "./api.js";
 import { announce, debounce, elapsed, FLAG_WORDS, fill, h } from "./dom.js";
 import { CallerHistory, ChildProtocol, SilentCallback } from "./care.js";
 import { LocationFields } from "./location.js";
+import { NearbyIncidents } from "./nearby.js";
 import { PreArrival } from "./prearrival.js";
 import { ProtocolInterview } from "./protocol.js";
 
@@ -43,7 +44,8 @@ export class CallTaking {
     const field = (id, label, input) => h("div", { class: "field" }, h("label", { for: id }, label), input);
     this.number = h("input", { id: "ct-number", type: "tel", autocomplete: "off", maxlength: "32" });
     this.channel = h("select", { id: "ct-channel" }, CHANNELS.map((c) => h("option", { value: c }, c)));
-    this.where = new LocationFields();
+    this.where = new LocationFields({ onChange: () => this.checkNearby() });
+    this.nearby = new NearbyIncidents({ onLink: (id) => this.linkTo(id) });
     this.narrative = h("textarea", { id: "ct-narrative", rows: "5", maxlength: "20000",
       "aria-describedby": "ct-narrative-help", placeholder: "What the caller says..." });
     this.triageBox = h("section", { id: "ct-triage", class: "triage", "aria-live": "polite", "aria-labelledby": "ct-triage-h" });
@@ -72,6 +74,7 @@ export class CallTaking {
         field("ct-number", "Caller number", this.number),
         field("ct-channel", "Channel", this.channel)),
       this.where.element,
+      this.nearby.element,
       field("ct-narrative", "Narrative", this.narrative),
       h("p", { id: "ct-narrative-help", class: "visually-hidden" }, "Triage updates as you type. Control Enter creates the incident."),
       this.callback.element,
@@ -144,6 +147,7 @@ export class CallTaking {
     this.child.reset();
     this.protocol.reset();
     this.instructions.reset();
+    this.nearby.reset();
     this.stepsGiven = [];
     this.callback.update(null, false);
     this.typeName.textContent = "";
@@ -232,6 +236,7 @@ export class CallTaking {
       this.suggestion = result;
       this.renderTriage(result);
       this.follow();
+      this.checkNearby();
     } catch (err) {
       if (err.name !== "AbortError" && mine === this.triageSeq) {
         fill(this.triageBox, h("p", { class: "error" }, `Triage unavailable (${err.message}); decide by protocol.`));
@@ -310,6 +315,48 @@ export class CallTaking {
     this.typeName.textContent = this.types.get(code) || (code ? "unknown type" : "");
     if (!this.suggestion) { this.decision.textContent = ""; return; }
     this.decision.textContent = this.accepted() ? "Following the suggestion." : "OVERRIDDEN: your choice differs from the suggestion.";
+  }
+
+  // --- possible duplicates -------------------------------------------------------------------
+
+  checkNearby() {
+    let point;
+    try { point = this.where.value(); } catch { point = null; }
+    this.nearby.check(point, this.type.value.trim().toUpperCase() || this.suggestion?.incident_type);
+  }
+
+  /** This call is another caller about an open incident: record it and link it there, no second incident. */
+  async linkTo(incidentId) {
+    if (this.busy) return;
+    this.busy = true;
+    await this.recording;
+    let location;
+    try { location = this.where.value(); } catch { location = null; }
+    let call;
+    try {
+      if (this.callId) {
+        call = await patch(`/calls/${enc(this.callId)}`, {
+          caller_number: this.number.value.trim() || null, narrative: this.narrative.value, ...(location ? { location } : {}),
+        });
+      } else {
+        call = await post("/calls", {
+          channel: this.channel.value, caller_number: this.number.value.trim() || null, received_at: this.receivedAt,
+          location, narrative: this.narrative.value,
+        });
+        await post(`/calls/${enc(call.id)}/answer`);
+      }
+      if (this.narrative.value.trim()) await post(`/calls/${enc(call.id)}/triage`);
+      await this.sendSteps(call.id);
+      await post(`/calls/${enc(call.id)}/link`, { incident_id: incidentId });
+      this.reset();
+      this.setOpenCall({ ...call, incident_id: incidentId });
+      this.result.textContent = `Call ${call.id} linked to ${incidentId} as another caller.`;
+      announce(`Call linked to ${incidentId}`);
+    } catch (err) {
+      this.result.textContent = `Not linked: ${err.message}${call ? ` (call ${call.id} is recorded)` : ""}`;
+    } finally {
+      this.busy = false;
+    }
   }
 
   // --- pre-arrival instructions --------------------------------------------------------------

@@ -7,7 +7,8 @@ import { debounce, fill, h } from "./dom.js";
 const GEOCODE_DELAY_MS = 250;
 
 export class LocationFields {
-  constructor() {
+  constructor({ onChange } = {}) {
+    this.onChange = onChange; // told when a point is known (found address or a point), e.g. to look for duplicates
     const field = (id, label, input) => h("div", { class: "field" }, h("label", { for: id }, label), input);
     this.geo = null;
     this.lat = h("input", { id: "ct-lat", inputmode: "decimal", placeholder: "37.7793", size: "9" });
@@ -65,6 +66,7 @@ export class LocationFields {
       this.geo = r;
       this.geoStatus.textContent = `FOUND: ${r.label} (${r.confidence || r.kind}) ${r.lat.toFixed(5)}, ${r.lon.toFixed(5)}`;
       this.showCandidates([]);
+      this.onChange?.();
     } else if (r.status === "ambiguous") {
       this.geoStatus.textContent = `NOT SURE: ${r.message} Arrow down to choose.`;
       this.showCandidates(r.candidates);
@@ -80,6 +82,7 @@ export class LocationFields {
     let point;
     try { point = this.value(); } catch (err) { this.geoStatus.textContent = `POINT: ${err.message}`; return; }
     if (!point || point.source !== "device") return;
+    this.onChange?.();
     try {
       const r = await get(`/reverse-geocode?lat=${point.lat}&lon=${point.lon}`);
       if (asked !== `${this.lat.value.trim()},${this.lon.value.trim()}`) return;

@@ -77,6 +77,7 @@ export class Queue {
       h("span", { class: "inc-type" }, incident.incident_type_name || incident.incident_type),
       h("span", { class: `inc-status status-${incident.status}` }, STATUS_WORDS[incident.status] || incident.status),
       h("span", { class: "timer", dataset: { since: incident.created_at } }, elapsed(incident.created_at)),
+      incident.call_count > 1 ? h("span", { class: "call-count" }, `${incident.call_count} calls`) : null,
       h("span", { class: "overdue-word" }),
       h("span", { class: "inc-where" }, incident.address || (incident.lat != null ? `${incident.lat.toFixed(4)}, ${incident.lon.toFixed(4)}` : "no location")),
       h("span", { class: "flags" }, flagBadges(incident.flags)),
