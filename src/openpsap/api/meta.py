@@ -23,7 +23,8 @@ def health(database: Reader):
 
 @router.get("/incident-types", **allowed(*ALL_ROLES))
 def list_incident_types():
-    return [{"code": t.code, "name": t.name, "definition": t.definition} for t in incident_types().values()]
+    """The APCO incident types: `name` the short name a dispatcher uses, `text` the registry's own words."""
+    return [{"code": t.code, "name": t.short, "text": t.name, "definition": t.definition} for t in incident_types().values()]
 
 
 @router.get("/dispositions", **allowed(*ALL_ROLES))

@@ -60,7 +60,7 @@ def withdraw_summary(incident_id: str, cmd: Cmd):
 def _public_rows(request: Request, database, limit: int) -> list[dict]:  # noqa: ANN001
     from openpsap.geo.geocoder import default_geocoder
 
-    names = {code: t.name for code, t in incident_types().items()}
+    names = {code: t.short for code, t in incident_types().items()}
     geocoder = default_geocoder()
     with database.read() as db:
         rows = service.recent_for_public(db, limit=limit)

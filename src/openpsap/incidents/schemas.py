@@ -64,7 +64,8 @@ class IncidentRead(Read):
     id: str
     uid: str
     incident_type: str
-    incident_type_name: str = ""
+    incident_type_name: str = ""  # the short name a dispatcher uses ("Structure fire")
+    incident_type_text: str = ""  # the registry's own text, on demand
     priority: str
     eido_priority: int
     status: str

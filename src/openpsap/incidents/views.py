@@ -37,7 +37,8 @@ DISPATCH = (R.dispatcher, R.supervisor)
 
 def out(incident: Incident) -> dict[str, Any]:
     data = IncidentRead.model_validate(incident).model_dump(mode="json")
-    data["incident_type_name"] = incident_types()[incident.incident_type].name
+    kind = incident_types()[incident.incident_type]
+    data["incident_type_name"], data["incident_type_text"] = kind.short, kind.name
     return data
 
 

@@ -15,8 +15,9 @@ from importlib.resources import files
 @dataclass(frozen=True)
 class IncidentType:
     code: str
-    name: str
+    name: str  # the registry's text (often a list of what the type includes)
     definition: str
+    short: str = ""  # the words a dispatcher uses (data/incident_type_names.yaml)
 
 
 # NIEM 5.2 spells one code differently from the APCO/EIDO registry; accept it, store the registry's.
@@ -26,10 +27,14 @@ INCIDENT_TYPE_ALIASES = {"XTRACATE": "XTRICATE"}
 @cache
 def incident_types() -> dict[str, IncidentType]:
     """The 245 APCO ANS 2.103.2-2019 codes of the EIDO registry (Table 3.2), keyed by code."""
+    import yaml
+
     text = files("openpsap.data").joinpath("incident_types.csv").read_text(encoding="utf-8")
+    short = yaml.safe_load(files("openpsap.data").joinpath("incident_type_names.yaml").read_text(encoding="utf-8"))
     rows = csv.DictReader(text.splitlines())
     return {
-        r["code"]: IncidentType(r["code"], r["name_apco_2_103_2_2019"], r["niem_apco_2_103_1_2012_definition"])
+        r["code"]: IncidentType(r["code"], r["name_apco_2_103_2_2019"], r["niem_apco_2_103_1_2012_definition"],
+                                str(short.get(r["code"]) or r["name_apco_2_103_2_2019"]))
         for r in rows
         if r["in_eido_registry"] == "True"
     }

@@ -110,7 +110,10 @@ export class Detail {
     const open = !FINISHED.has(incident.status);
     const dispatcher = can("dispatcher", "supervisor");
     return h("article", { class: "incident", dataset: { id: incident.id, status: incident.status } },
-      h("h3", { tabindex: "-1", id: "detail-title" }, `${incident.id} ${incident.incident_type_name || incident.incident_type}`),
+      h("h3", { tabindex: "-1", id: "detail-title", title: `${incident.incident_type}: ${incident.incident_type_text || ""}` },
+        `${incident.id} ${incident.incident_type_name || incident.incident_type}`),
+      incident.incident_type_text ? h("details", { class: "type-text" }, h("summary", {}, `${incident.incident_type} in the APCO registry`),
+        h("p", {}, incident.incident_type_text)) : null,
       h("p", { class: "facts" },
         h("span", { class: `prio prio-${incident.priority}` }, incident.priority), " ",
         h("span", { class: `inc-status status-${incident.status}`, id: "detail-status" }, STATUS_WORDS[incident.status] || incident.status), " ",

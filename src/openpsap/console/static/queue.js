@@ -74,7 +74,7 @@ export class Queue {
     fill(b,
       h("span", { class: `prio prio-${incident.priority}` }, incident.priority),
       h("span", { class: "inc-id" }, incident.id),
-      h("span", { class: "inc-type" }, incident.incident_type_name || incident.incident_type),
+      h("span", { class: "inc-type", title: incident.incident_type_text || "" }, incident.incident_type_name || incident.incident_type),
       h("span", { class: `inc-status status-${incident.status}` }, STATUS_WORDS[incident.status] || incident.status),
       h("span", { class: "timer", dataset: { since: incident.created_at } }, elapsed(incident.created_at)),
       incident.call_count > 1 ? h("span", { class: "call-count" }, `${incident.call_count} calls`) : null,
