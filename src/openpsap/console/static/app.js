@@ -97,6 +97,7 @@ async function main() {
   if (can("call_taker", "supervisor")) {
     $("calltaking").hidden = false;
     calls = new CallTaking($("calltaking-body"), { incidentTypes, store, care });
+    calls.restore();
   }
   let outreach = null;
   if (care && can("supervisor")) {
@@ -121,7 +122,7 @@ async function main() {
       const k = e.key.toLowerCase();
       if (k === "n" && calls) { e.preventDefault(); calls.newCall(); }
       else if (k === "r" && calls) { e.preventDefault(); calls.answer(); }
-      else if (k === "e" && calls) { e.preventDefault(); calls.endCall(); }
+      else if (k === "e" && calls) { e.preventDefault(); calls.hangUp(); }
       else if (k === "a" && calls) { e.preventDefault(); calls.accept(); }
       else if (k === "p" && calls) { e.preventDefault(); calls.protocol.focus(); }
       else if (k === "g" && calls) { e.preventDefault(); calls.instructions.given(); }

@@ -4,7 +4,7 @@
 // typing), accept or override, and Ctrl+Enter to record the call, the triage decision and the incident
 // at once. The call stays open until "End call" (Alt+E), or until the call-taker takes the next one.
 
-import { enc, patch, post } from "./api.js";
+import { enc, get, me, patch, post } from "./api.js";
 import { announce, debounce, elapsed, FLAG_WORDS, fill, h } from "./dom.js";
 import { CallerHistory, ChildProtocol, SilentCallback } from "./care.js";
 import { LocationFields } from "./location.js";
@@ -13,6 +13,7 @@ import { PreArrival } from "./prearrival.js";
 import { ProtocolInterview } from "./protocol.js";
 
 const TRIAGE_DELAY_MS = 250;
+const SAVE_DELAY_MS = 1500;
 const CHANNELS = ["voice", "text", "tty", "video", "telematics", "alarm", "admin"];
 const PRIORITIES = ["P1", "P2", "P3", "P4", "P5"];
 
@@ -58,6 +59,8 @@ export class CallTaking {
 
     this.narrative.addEventListener("input", debounce(() => this.triage(), TRIAGE_DELAY_MS));
     this.narrative.addEventListener("input", () => this.callback.update(this.callId, !this.narrative.value.trim()));
+    // the words are kept on the server as they are typed, so a reload or a crashed browser loses nothing
+    this.narrative.addEventListener("input", debounce(() => this.saveWords(), SAVE_DELAY_MS));
     // a call typed in is recorded once it has a number, so its caller history can be read during the call
     this.number.addEventListener("change", () => this.recordTyped());
     this.type.addEventListener("input", () => this.override("incident_type"));
@@ -66,7 +69,7 @@ export class CallTaking {
     this.incoming = h("ul", { id: "ct-incoming-list", class: "incoming" });
     this.incomingHead = h("h3", { id: "ct-incoming-h" }, "Incoming calls");
     this.callLine = h("p", { id: "ct-call", class: "call-line", "aria-live": "polite" });
-    this.endButton = h("button", { type: "button", id: "ct-end", hidden: true, onclick: () => this.endCall() }, "End call (Alt+E)");
+    this.endButton = h("button", { type: "button", id: "ct-end", hidden: true, onclick: () => this.hangUp() }, "End call (Alt+E)");
     root.append(h("section", { id: "ct-incoming", "aria-labelledby": "ct-incoming-h" }, this.incomingHead, this.incoming),
       h("div", { class: "row" }, this.callLine, this.endButton), this.history.element);
     const form = h("form", { id: "ct-form", onsubmit: (e) => { e.preventDefault(); this.create(); } },
@@ -149,6 +152,7 @@ export class CallTaking {
     this.instructions.reset();
     this.nearby.reset();
     this.stepsGiven = [];
+    this.savedWords = "";
     this.callback.update(null, false);
     this.typeName.textContent = "";
     this.decision.textContent = "";
@@ -206,6 +210,45 @@ export class CallTaking {
     this.callLine.textContent = call ? `ON CALL: ${this.openCall.label}${call.incident_id ? `, linked to ${call.incident_id}` : ""}`
       : "No call open. Alt+R answers a ringing call; Alt+N takes one typed in (recorded with its incident).";
     this.endButton.hidden = !call;
+  }
+
+  /** Alt+E: end the open call and clear the panel completely (no caller's history or words stay behind). */
+  async hangUp() {
+    await this.endCall();
+    this.history.clear();
+    this.reset();
+  }
+
+  async saveWords() {
+    const id = this.callId;
+    if (!id || this.narrative.value === this.savedWords) return;
+    const words = this.narrative.value;
+    try {
+      await patch(`/calls/${enc(id)}`, { narrative: words });
+      if (this.callId === id) this.savedWords = words;
+    } catch { /* kept in the panel; sent with the incident */ }
+  }
+
+  /** After a reload, a re-login or a crashed browser: the call this call-taker answered and did not end is theirs
+   * again, with its number, place and words (a call already linked to its incident only shows as open). */
+  async restore() {
+    let calls;
+    try { calls = await get("/calls?active=true&limit=200"); } catch { return; }
+    const mine = calls.filter((c) => c.status === "answered" && c.answered_by === me.username)
+      .sort((a, b) => Date.parse(b.answered_at) - Date.parse(a.answered_at))[0];
+    if (!mine || this.openCall) return;
+    this.setOpenCall(mine);
+    if (mine.incident_id) return;
+    this.callId = mine.id;
+    this.receivedAt = mine.received_at;
+    this.number.value = mine.caller_number || "";
+    this.channel.value = mine.channel;
+    this.narrative.value = this.savedWords = mine.narrative || "";
+    if (mine.lat != null) this.where.setPoint(mine.lat, mine.lon);
+    else if (mine.address) this.where.setAddress(mine.address);
+    this.result.textContent = `Call ${mine.caller_number || mine.id} restored: it is still yours.`;
+    if (mine.caller_number || mine.address) this.history.show(mine.id);
+    if (this.narrative.value.trim()) this.triage();
   }
 
   async endCall() {
