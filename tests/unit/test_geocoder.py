@@ -74,3 +74,37 @@ def test_reverse_geocoding_names_the_street_and_a_cross_street(geo: Geocoder) ->
     assert " near " in r.label
     with pytest.raises(InvalidInput):
         geo.reverse(37.5, -122.0)
+
+
+def test_house_numbers_are_placed_between_the_known_numbers_of_their_street() -> None:
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from openpsap.geo.addresses import AddressIndex, Point
+
+    index = AddressIndex()
+    index.add("MAIN ST", Point(100, 37.0, -122.0))  # address points: exact
+    index.add("MAIN ST", Point(200, 37.001, -122.0))
+    assert index.place("MAIN ST", 100).how == "exact"
+    half = index.place("MAIN ST", 150)
+    assert half.how == "interpolated" and abs(half.lat - 37.0005) < 1e-9 and half.uncertainty_m >= 25
+    assert index.place("MAIN ST", 99) is None and index.place("MAIN ST", 201) is None
+    assert index.place("ELM ST", 150) is None and index.known_range("MAIN ST") == (100, 200)
+
+    @given(st.integers(100, 200))
+    def between(n: int) -> None:
+        p = index.place("MAIN ST", n)
+        assert 37.0 <= p.lat <= 37.001 + 1e-12
+
+    between()
+
+
+def test_a_san_francisco_house_number_has_a_point_and_an_uncertainty() -> None:
+    g = default_geocoder()
+    r = g.geocode("1455 Market St")
+    assert r.status == "found" and r.kind == "address" and r.label == "1455 Market Street"
+    assert 37.77 < r.lat < 37.78 and -122.425 < r.lon < -122.41 and 20 <= r.uncertainty_m <= 200
+    far = g.geocode("99999 Market St")
+    assert "number 99999 cannot be placed" in far.message and "no street" not in far.message
+    assert g.geocode("5th and Market").uncertainty_m == 15.0
+    assert g.geocode("742 Evergreen Terrace").message.startswith("no street named 'Evergreen Terrace'")

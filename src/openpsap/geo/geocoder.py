@@ -4,6 +4,8 @@
   nearest pair of their nodes within 40 m);
 - "Market Street": the street's middle node, with the street's extent;
 - "100 Block of MARKET ST": that block where the shipped SF call data has seen it, else the street;
+- "1455 Market St": a house number, placed by the address-range index (geo/addresses.py) between the known
+  numbered points of the street; a number it cannot place is said to be so (and the street's middle given);
 - reverse: a point -> its street and the nearest cross street.
 Unknown or misspelt names never get a confident answer: they get ranked candidates or "not found".
 """
@@ -22,11 +24,14 @@ from importlib.resources import files
 
 import numpy as np
 
+from openpsap.geo.addresses import AddressIndex, from_block_centres
 from openpsap.geo.names import base, normalise
 from openpsap.routing.graph import RoadGraph
 
 SEPARATORS = re.compile(r"\s*(?:&|/|@|\bAND\b|\bAT\b|\bX\b)\s*", re.IGNORECASE)
 BLOCK = re.compile(r"^\s*(\d+)\s+BLOCK\s+OF\s+(.+)$", re.IGNORECASE)
+HOUSE = re.compile(r"^\s*(\d{1,6})\s+(\S.*)$")
+INTERSECTION_M = 15.0  # how far the caller may be from the crossing point
 JOIN_M = 40.0
 
 
@@ -41,6 +46,7 @@ class GeocodeResult:
     confidence: str = ""  # exact / approximate
     candidates: list[str] = field(default_factory=list)
     message: str = ""
+    uncertainty_m: float | None = None  # how far the real place may be from the point, in metres
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -48,8 +54,10 @@ class GeocodeResult:
 
 class Geocoder:
     def __init__(self, graph: RoadGraph, street_nodes: dict[str, set[int]], display: dict[str, str],
-                 blocks: dict[tuple[int, str], tuple[float, float]] | None = None) -> None:
+                 blocks: dict[tuple[int, str], tuple[float, float]] | None = None,
+                 addresses: AddressIndex | None = None) -> None:
         self.graph = graph
+        self.addresses = addresses if addresses is not None else from_block_centres(blocks or {})
         self.street_nodes = street_nodes
         self.display = display
         self.blocks = blocks or {}
@@ -72,6 +80,12 @@ class Geocoder:
         parts = [p for p in SEPARATORS.split(text) if p.strip()]
         if len(parts) == 2:
             return self._intersection(query, parts[0], parts[1])
+        house = HOUSE.match(text)
+        if len(parts) == 1 and house and not self._resolve(text)[0]:
+            streets, suggestions = self._resolve(house.group(2))
+            if not streets:
+                return self._unknown(query, house.group(2), suggestions)
+            return self._house(query, int(house.group(1)), house.group(2))
         if len(parts) == 1:
             return self._street(query, parts[0])
         return GeocodeResult("not_found", query, message="an intersection names two streets, e.g. 'Market St & 5th St'")
@@ -96,8 +110,10 @@ class Geocoder:
         nodes = np.array(sorted(self.street_nodes[streets[0]]))
         lat, lon = self.graph.lat[nodes], self.graph.lon[nodes]
         mid = nodes[int(np.argmin((lat - lat.mean()) ** 2 + ((lon - lon.mean()) * 0.79) ** 2))]
+        reach = float(np.max(np.hypot((lat - self.graph.lat[mid]) * 111_320, (lon - self.graph.lon[mid]) * 88_000)))
         return GeocodeResult("found", query, "street", self.display[streets[0]], float(self.graph.lat[mid]),
-                             float(self.graph.lon[mid]), "approximate", message="a point in the middle of the street")
+                             float(self.graph.lon[mid]), "approximate", message="a point in the middle of the street",
+                             uncertainty_m=round(max(reach, 50.0)))
 
     def _intersection(self, query: str, a: str, b: str) -> GeocodeResult:
         sa, suggest_a = self._resolve(a)
@@ -120,7 +136,29 @@ class Geocoder:
                                  candidates=[f"{self.display[x]} & {self.display[y]}" for x, y, _ in found])
         x, y, node = found[0]
         return GeocodeResult("found", query, "intersection", f"{self.display[x]} & {self.display[y]}",
-                             float(self.graph.lat[node]), float(self.graph.lon[node]), "exact")
+                             float(self.graph.lat[node]), float(self.graph.lon[node]), "exact",
+                             uncertainty_m=INTERSECTION_M)
+
+    def _house(self, query: str, number: int, street: str) -> GeocodeResult:
+        streets, _ = self._resolve(street)
+        placed = [(s, p) for s in streets if (p := self.addresses.place(s, number)) is not None]
+        if len(placed) > 1:
+            return GeocodeResult("ambiguous", query, "address", candidates=[f"{number} {self.display[s]}" for s, _ in placed],
+                                 message=f"{number} {street!r} is on several streets; add St, Ave, ...")
+        if placed:
+            s, p = placed[0]
+            how = {"exact": "an address point", "block": "the centre of its block",
+                   "interpolated": "interpolated between the street's known numbers"}[p.how]
+            return GeocodeResult("found", query, "address", f"{number} {self.display[s]}", p.lat, p.lon,
+                                 "exact" if p.how == "exact" else "approximate", uncertainty_m=p.uncertainty_m,
+                                 message=f"house number: {how}, within about {p.uncertainty_m:.0f} m")
+        known = [(self.display[s], r) for s in streets if (r := self.addresses.known_range(s))]
+        said = "; ".join(f"{name} {lo}-{hi}" for name, (lo, hi) in known) or "none for this street"
+        result = self._street(query, street)
+        if result.status == "found":
+            result.message = (f"number {number} cannot be placed: the numbers known here are {said}. This is the "
+                              "middle of the street: ask for a cross street")
+        return result
 
     def _meeting_node(self, x: str, y: str) -> int | None:
         shared = self.street_nodes[x] & self.street_nodes[y]
@@ -143,8 +181,10 @@ class Geocoder:
         for s in streets:
             if (block, s) in self.blocks:
                 lat, lon = self.blocks[(block, s)]
+                placed = self.addresses.place(s, block + 50)
                 return GeocodeResult("found", query, "block", f"{block} block of {self.display[s]}", lat, lon, "approximate",
-                                     message="centre of the block as seen in the SF call data")
+                                     message="centre of the block as seen in the SF call data",
+                                     uncertainty_m=placed.uncertainty_m if placed else 75.0)
         result = self._street(query, street)
         if result.status == "found":
             result.kind, result.message = "street", (
@@ -176,7 +216,7 @@ class Geocoder:
         if cross:
             label += f" near {self.display[cross]}"
         return GeocodeResult("found", f"{lat},{lon}", "reverse", label, lat, lon, "approximate",
-                             message=f"{snap.distance_m:.0f} m from the road")
+                             message=f"{snap.distance_m:.0f} m from the road", uncertainty_m=round(snap.distance_m, 1))
 
 
 def build(graph: RoadGraph, rows: list[dict[str, str]], blocks: dict | None = None) -> Geocoder:

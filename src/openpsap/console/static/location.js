@@ -64,7 +64,8 @@ export class LocationFields {
     if (this.address.value.trim() !== asked) return; // typed on meanwhile
     if (r.status === "found") {
       this.geo = r;
-      this.geoStatus.textContent = `FOUND: ${r.label} (${r.confidence || r.kind}) ${r.lat.toFixed(5)}, ${r.lon.toFixed(5)}`;
+      this.geoStatus.textContent = `FOUND: ${r.label} (${r.confidence || r.kind}) ${r.lat.toFixed(5)}, ${r.lon.toFixed(5)}`
+        + (r.uncertainty_m != null ? `, within ${Math.round(r.uncertainty_m)} m` : "") + (r.message ? ` - ${r.message}` : "");
       this.showCandidates([]);
       this.onChange?.();
     } else if (r.status === "ambiguous") {
@@ -130,7 +131,10 @@ export class LocationFields {
       }
       return { lat, lon, source: "device" };
     }
-    if (this.geo) return { lat: this.geo.lat, lon: this.geo.lon, address: this.geo.label, source: "caller" };
+    if (this.geo) {
+      return { lat: this.geo.lat, lon: this.geo.lon, address: this.geo.label, source: "caller",
+        ...(this.geo.uncertainty_m != null ? { uncertainty_m: this.geo.uncertainty_m } : {}) };
+    }
     const typed = this.address.value.trim();
     return typed ? { address: typed, source: "caller" } : null;
   }
