@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { byPriorityAndAge, overdue } from "../../src/openpsap/console/static/queue.js";
+import { byPriorityAndAge, locationUnknown, overdue } from "../../src/openpsap/console/static/queue.js";
 
 const T0 = Date.parse("2026-11-27T10:00:00Z");
 const at = (s) => new Date(T0 + s * 1000).toISOString();
@@ -15,6 +15,16 @@ test("higher priority first, then the older first", () => {
     incident({ id: "high-old", eido_priority: 10, created_at: at(10) }),
   ];
   assert.deepEqual(list.sort(byPriorityAndAge).map((i) => i.id), ["high-old", "high-new", "low-old"]);
+});
+
+test("an incident with no map point stays on top until it has one, whatever its priority", () => {
+  const here = { lat: 37.77, lon: -122.42 };
+  const list = [
+    incident({ id: "p1-located", eido_priority: 10, ...here }),
+    incident({ id: "p5-unknown", eido_priority: 2, address: "somewhere near the park" }),
+  ];
+  assert.deepEqual(list.sort(byPriorityAndAge).map((i) => i.id), ["p5-unknown", "p1-located"]);
+  assert.equal(locationUnknown(list[1]), false);
 });
 
 test("a pending P1 turns overdue after 60 s, a P3 after 120 s, a P5 after 10 min", () => {

@@ -76,8 +76,8 @@ class RoadGraph:
         distance, node = self.nearest(lat, lon)
         if distance > self.max_snap_m:
             raise InvalidInput(
-                f"({lat:.5f}, {lon:.5f}) is {distance / 1000:.1f} km from the nearest road of this map; "
-                "check the coordinates (lat first, then lon) or the map's coverage",
+                f"({lat:.5f}, {lon:.5f}) is {distance / 1000:.1f} km from the nearest road of this map: outside this "
+                "jurisdiction no unit is routed there; check the coordinates (lat first, then lon) or request mutual aid",
                 field="location",
                 distance_m=round(float(distance)),
             )

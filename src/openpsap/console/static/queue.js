@@ -15,8 +15,14 @@ export function overdue(incident, now = Date.now()) {
   return limit !== undefined && seconds(incident.updated_at, now) > limit;
 }
 
+/** An incident without a map point cannot be routed to: it stays at the top until a location is given. */
+export function locationUnknown(incident) {
+  return incident.lat == null || incident.lon == null;
+}
+
 export function byPriorityAndAge(a, b) {
-  return b.eido_priority - a.eido_priority || Date.parse(a.created_at) - Date.parse(b.created_at);
+  return locationUnknown(b) - locationUnknown(a) || b.eido_priority - a.eido_priority
+    || Date.parse(a.created_at) - Date.parse(b.created_at);
 }
 
 const PENDING = new Set(["Active", "ReOpened"]);
@@ -79,7 +85,9 @@ export class Queue {
       h("span", { class: "timer", dataset: { since: incident.created_at } }, elapsed(incident.created_at)),
       incident.call_count > 1 ? h("span", { class: "call-count" }, `${incident.call_count} calls`) : null,
       h("span", { class: "overdue-word" }),
-      h("span", { class: "inc-where" }, incident.address || (incident.lat != null ? `${incident.lat.toFixed(4)}, ${incident.lon.toFixed(4)}` : "no location")),
+      locationUnknown(incident)
+        ? h("span", { class: "inc-where location-unknown" }, `LOCATION UNKNOWN${incident.address ? ` (said: ${incident.address})` : ""}`)
+        : h("span", { class: "inc-where" }, incident.address || `${incident.lat.toFixed(4)}, ${incident.lon.toFixed(4)}`),
       h("span", { class: "flags" }, flagBadges(incident.flags)),
     );
     b.incident = incident;
