@@ -44,7 +44,11 @@ def test_a_pio_approves_a_redacted_summary_and_the_public_sees_only_that(api: Ap
     assert anonymous.status_code == 200
     (row,) = [r for r in anonymous.json() if r["incident"] == iid]
     assert row["type"] == "Welfare check / public assistance" and row["summary"] == text
-    assert row["hour"].endswith(":00:00+00:00") and " near " in row["area"] and row["lat"] == 37.775  # ~500 m grid
+    assert row["hour"].endswith(":00:00+00:00") and row["lat"] is None  # no street while it is open
+    assert api.post("dispatcher", f"/incidents/{iid}/close", {"disposition": "18", "outcome": "child safe"}).status_code == 200
+    api.client.app.state.settings.public_street_delay_minutes = 0  # the agency's delay has passed
+    (row,) = [r for r in api.client.get("/api/v1/public/incidents").json() if r["incident"] == iid]
+    assert " near " in row["area"] and row["lat"] == 37.775  # the street, on a ~500 m grid
     page = api.client.get("/public")
     assert page.status_code == 200 and "lonely" in page.text
 
@@ -75,3 +79,16 @@ def test_public_story_roles_and_bad_input(api: Api) -> None:
     assert withdrawn.status_code == 200
     (row,) = [r for r in api.client.get("/api/v1/public/incidents").json() if r["incident"] == iid]
     assert row["summary"] is None
+
+
+def test_the_public_feed_lists_only_what_the_agency_allows(api: Api) -> None:
+    child = api.post("call_taker", "/incidents", {"incident_type": "WELFARE", "priority": "P5", "flags": ["child_caller"],
+                                                  "location": {"lat": 37.78, "lon": -122.41}}).json()["id"]  # no summary
+    fire = api.post("dispatcher", "/incidents", {"incident_type": "FSTRU", "priority": "P1",
+                                                 "location": {"lat": 37.78, "lon": -122.41}}).json()["id"]
+    dv = api.post("dispatcher", "/incidents", {"incident_type": "DVA", "priority": "P1",
+                                               "location": {"lat": 37.78, "lon": -122.41}}).json()["id"]
+    listed = {r["incident"] for r in api.client.get("/api/v1/public/incidents").json()}
+    assert fire in listed and child not in listed and dv not in listed
+    api.client.app.state.settings.public_types = ["MVA"]
+    assert fire not in {r["incident"] for r in api.client.get("/api/v1/public/incidents").json()}

@@ -18,6 +18,27 @@ WELFARE = {"WELFARE", "NONEMERG", "CITASST", "911H", "911OPN", "PERFND", "PERMIS
            "NEGLECT", "ABUSE", "MNTL", "MTLV", "EDP", "SUICIDE", "SUICTHRT", "DVA", "DVNA", "FAM", "SEXOFFNS",
            "INDECENT", "STKX", "HARR", "TRUANT", "SCH"}
 FIRE_PREFIX = ("F", "ALRF", "ALRG", "ALRH", "ALRK", "ALRN", "ALRP", "ALRW", "ALRC")
+# never in the public feed on their own: children, mental health, domestic violence, sexual assault (a
+# public-information officer may still publish one by approving a redacted summary, as a department tells a
+# child's story)
+NEVER = {"DVA", "DVNA", "FAM", "SEXOFFNS", "INDECENT", "STKX", "ABUSE", "NEGLECT", "CUST", "JUV", "RUNAWAY", "TRUANT",
+         "SCH", "MNTL", "MTLV", "EDP", "SUICIDE", "SUICTHRT", "ABDUCTF", "ABDUCTNF", "HARR"}
+NEVER_FLAGS = {"child_caller", "mental_health_crisis", "coded_distress"}
+
+
+def publishable(code: str, flags: list[str], approved_summary: bool, allowed: set[str] | frozenset[str] = frozenset()) -> bool:
+    """Whether the public feed lists an incident: a summary a PIO approved always; otherwise only types the agency
+    allows (all but the never-list when it names none) and nothing about a child, mental health or coded distress."""
+    if approved_summary:
+        return True
+    if code in NEVER or NEVER_FLAGS & set(flags):
+        return False
+    return not allowed or code in allowed
+
+
+def street_released(closed_at: datetime | None, now: datetime, delay_minutes: float) -> bool:
+    """A street is published only once the incident has been closed for the agency's delay."""
+    return closed_at is not None and (now - closed_at).total_seconds() >= delay_minutes * 60
 GRID = 0.005
 
 
@@ -43,7 +64,7 @@ def public_view(*, number: str, code: str, names: dict[str, str], status: str, c
         "type": public_category(code, names),
         "hour": hour.isoformat(),
         "status": "closed" if closed else "active",
-        "area": street or "location not published",
+        "area": street or "location published once the incident has been closed a while",
         "lat": round(round(lat / GRID) * GRID, 3) if lat is not None and street else None,
         "lon": round(round(lon / GRID) * GRID, 3) if lon is not None and street else None,
         "summary": summary,

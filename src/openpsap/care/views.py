@@ -3,6 +3,8 @@ PIO's approval of a summary."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from html import escape
 
 from typing import Annotated
@@ -15,8 +17,9 @@ from openpsap.api.deps import Cmd, Reader, allowed, public
 from openpsap.auth.roles import Role as R
 from openpsap.care import callbacks, followups, history, service
 from openpsap.care import config as care_config
-from openpsap.care.public import public_view
+from openpsap.care.public import public_view, publishable, street_released
 from openpsap.care.redaction import redact
+from openpsap.clock import as_utc
 from openpsap.errors import InvalidInput
 from openpsap.incidents.enums import IncidentStatus
 from openpsap.schemas import Strict
@@ -61,13 +64,18 @@ def _public_rows(request: Request, database, limit: int) -> list[dict]:  # noqa:
     from openpsap.geo.geocoder import default_geocoder
 
     names = {code: t.short for code, t in incident_types().items()}
+    settings = request.app.state.settings
     geocoder = default_geocoder()
+    now = datetime.now(UTC)
     with database.read() as db:
         rows = service.recent_for_public(db, limit=limit)
     out = []
     for incident, summary in rows:
+        if not publishable(incident.incident_type, incident.flags or [], summary is not None, set(settings.public_types)):
+            continue
         street = None
-        if incident.lat is not None and incident.lon is not None:
+        if incident.lat is not None and incident.lon is not None and street_released(
+                as_utc(incident.closed_at), now, settings.public_street_delay_minutes):
             try:
                 street = geocoder.reverse(incident.lat, incident.lon).label
             except InvalidInput:
