@@ -90,3 +90,14 @@ def test_an_agency_care_file_that_contradicts_itself_is_refused() -> None:
         parse("outcomes: {x: {label: X, follow_ups: [visit]}}\nfollow_up_kinds: {callback: {label: C}}\n")
     with pytest.raises(ValueError, match="unknown referral"):
         parse("outcomes: {x: {label: X, referral: '311'}}\nfollow_up_kinds: {callback: {label: C}}\n")
+
+
+def test_outreach_cards_carry_what_happened_but_analysts_get_no_callers_words(api: Api) -> None:
+    iid = _lonely_child_incident(api)
+    api.post("dispatcher", f"/incidents/{iid}/care-outcomes", {"outcomes": ["child_911_education"]})
+    (task,) = [t for t in api.get("outreach", "/follow-ups").json() if t["incident_id"] == iid]
+    context = task["context"]
+    assert context["incident_type"] == "Welfare check" and context["calls_90d"] >= 1
+    assert context["care_outcomes"] == ["No emergency - child caller - 911 education given"]
+    (seen,) = [t for t in api.get("analyst", "/follow-ups").json() if t["incident_id"] == iid]
+    assert "context" not in seen  # analysts read the queue's numbers, not what the caller said

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from openpsap.calls.models import Call
@@ -74,6 +74,30 @@ def update(uow: UnitOfWork, *, follow_up_id: str, status: str | None, note: str,
     data = {"id": follow_up_id, "status": status or task.status, "note": note, "assignee": assignee}
     uow.emit("follow-up-updated", "follow-up", follow_up_id, data)
     return data
+
+
+def context(db: Session, tasks: list[dict[str, Any]], config: CareConfig, now: datetime) -> None:
+    """What the outreach worker needs on each card, from the incident (for the care team only, not analysts): the
+    type, where, what the caller said, the care outcomes in words, and the caller's calls in 90 days."""
+    from openpsap.incidents.models import Incident
+    from openpsap.standards.registries import incident_types
+
+    names = incident_types()
+    for t in tasks:
+        incident = db.get(Incident, t["incident_id"]) if t["incident_id"] else None
+        calls = list(db.scalars(select(Call).where(Call.incident_id == incident.id).order_by(Call.received_at))) \
+            if incident else []
+        care = db.get(IncidentCare, incident.id) if incident else None
+        number = t["caller_number"] or next((c.caller_number for c in calls if c.caller_number), None)
+        since = now - timedelta(days=90)
+        t["context"] = {
+            "incident_type": names[incident.incident_type].short if incident else None,
+            "address": (incident.address if incident else None) or next((c.address for c in calls if c.address), None),
+            "said": (calls[0].narrative or "")[:500] if calls else "",
+            "care_outcomes": [config.outcomes[o].label if o in config.outcomes else o for o in (care.outcomes if care else [])],
+            "calls_90d": db.scalar(select(func.count()).select_from(Call).where(Call.caller_number == number,
+                                                                               Call.received_at >= since)) if number else 0,
+        }
 
 
 def queue(db: Session, *, status: str | None, now: datetime, limit: int = 500) -> list[dict[str, Any]]:

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse
 from pydantic import Field
 
-from openpsap.api.deps import Cmd, Reader, allowed, public
+from openpsap.api.deps import Cmd, CurrentPrincipal, Reader, allowed, public
 from openpsap.auth.roles import Role as R
 from openpsap.care import callbacks, followups, history, service
 from openpsap.care import config as care_config
@@ -187,10 +187,17 @@ def record_care_outcomes(incident_id: str, body: CareOutcomes, cmd: Cmd, request
 
 
 @router.get("/follow-ups", **allowed(*CARE_TEAM, R.analyst))
-def follow_up_queue(database: Reader, request: Request, status: str | None = Query(default="open", pattern="^(open|done|cancelled)$")):
-    """The outreach queue, soonest due first; `overdue` marks open tasks past their due time."""
+def follow_up_queue(database: Reader, request: Request, principal: CurrentPrincipal,
+                    status: str | None = Query(default="open", pattern="^(open|done|cancelled)$")):
+    """The outreach queue, soonest due first; `overdue` marks open tasks past their due time. For the care team
+    (not analysts) each task carries `context`: the incident's type, address, what the caller said, the care
+    outcomes and the caller's calls in 90 days."""
+    now = request.app.state.clock.now()
     with database.read() as db:
-        return followups.queue(db, status=status, now=request.app.state.clock.now())
+        tasks = followups.queue(db, status=status, now=now)
+        if principal.roles & {R.outreach.value, R.supervisor.value}:
+            followups.context(db, tasks, _config(request), now)
+        return tasks
 
 
 @router.post("/follow-ups", status_code=201, **allowed(*CARE_TEAM, R.call_taker, R.dispatcher))

@@ -62,6 +62,15 @@ export class OutreachQueue {
     }
   }
 
+  /** What happened, from the incident: where, what the caller said, the care outcomes, the caller's calls. */
+  context(c) {
+    return h("div", { class: "fu-context small" },
+      h("p", {}, [c.incident_type, c.address].filter(Boolean).join(" - ") || "No incident details.",
+        c.calls_90d ? ` - ${c.calls_90d} call${c.calls_90d === 1 ? "" : "s"} from this number in 90 days` : ""),
+      c.said ? h("blockquote", { class: "narrative" }, c.said) : null,
+      c.care_outcomes?.length ? h("p", {}, `Care outcomes: ${c.care_outcomes.join("; ")}`) : null);
+  }
+
   item(t) {
     const noteId = `fu-note-${t.id}`;
     const note = h("input", { id: noteId, class: "fu-note", maxlength: "2000", dataset: { id: t.id } });
@@ -74,6 +83,7 @@ export class OutreachQueue {
         t.caller_number ? h("span", {}, `caller ${t.caller_number}`) : null, " ",
         h("span", { class: "muted" }, t.assignee ? `assigned to ${t.assignee}` : "unassigned")),
       referral ? h("p", { class: "small" }, `Refer to: ${referral.name} (${referral.contact})`) : null,
+      t.context ? this.context(t.context) : null,
       t.notes?.length ? h("ul", { class: "notes small" }, t.notes.map((n) => h("li", {}, `${(n.at || "").slice(0, 10)} ${n.by || ""}: ${n.text}`))) : null,
       t.status === "open" ? h("div", { class: "row" },
         h("label", { for: noteId, class: "visually-hidden" }, `Note on ${this.kindLabel(t.kind)}`), note,
