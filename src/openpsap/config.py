@@ -47,6 +47,7 @@ class Settings(BaseSettings):
     )
     public_types: list[str] = Field(default_factory=list, description='APCO types the public page may list; JSON, e.g. ["FSTRU", "MVA"]; empty: all but children, mental-health, domestic-violence and sexual-assault types, which never appear unless a public-information officer approves a summary.')
     public_street_delay_minutes: float = Field(default=60, ge=0, le=10_080, description="A public incident's street is shown only once it has been closed this long.")
+    min_available_units: dict[str, int] = Field(default_factory=dict, description='The supervisor is alerted when fewer units of a type are available; JSON, e.g. {"MEDIC": 3, "ENGINE": 4}.')
     stream_poll_seconds: float = Field(
         default=0.5,
         description="How often a live stream looks for events written by other server processes.",

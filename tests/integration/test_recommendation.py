@@ -214,3 +214,15 @@ def test_open_incidents_near_a_new_call_are_listed_as_possible_duplicates(api: A
     assert api.get("call_taker", "/incidents/nearby", params={"lat": 37.78}).status_code == 422
     assert api.get("call_taker", "/incidents/nearby", params={"lat": 37.78, "lon": -122.4, "incident_type": "NOPE"}).status_code == 422
     assert api.get("analyst", "/incidents/nearby", params={"lat": 37.78, "lon": -122.4}).status_code == 403
+
+
+def test_the_supervisor_sees_the_shift_and_its_alerts(api: Api) -> None:
+    api.post("call_taker", "/calls", {"channel": "voice", "caller_number": "415-555-0100"})  # ringing
+    api.post("call_taker", "/incidents", {"incident_type": "FALL", "priority": "P3"})  # no location
+    s = api.get("supervisor", "/shift")
+    assert s.status_code == 200, s.text
+    body = s.json()
+    assert body["calls"]["ringing"] >= 1 and body["unlocated"] and body["units"]
+    assert any("no location" in a["text"] for a in body["alerts"])
+    assert api.get("dispatcher", "/shift").status_code == 403
+    assert api.get("supervisor", "/shift", params={"hours": 0}).status_code == 422

@@ -9,6 +9,7 @@ import { h } from "./dom.js";
 import { IncidentMap } from "./map.js";
 import { OutreachQueue } from "./outreach.js";
 import { Queue } from "./queue.js";
+import { ShiftView } from "./shift.js";
 import { Store } from "./store.js";
 import { LiveStream } from "./stream.js";
 import { UnitBoard } from "./units.js";
@@ -25,6 +26,7 @@ const KEYS = [
   ["Alt+P", "the protocol questions (Y / N / U answers the focused one)"],
   ["Alt+G", "the current pre-arrival instruction step is given"],
   ["Alt+L", "link the call to the nearest possible duplicate (another caller)"],
+  ["Alt+S", "the shift: figures and alerts (supervisors)"],
   ["Alt+Q", "incident queue (arrow keys move, Enter opens)"],
   ["Alt+U", "unit board (Enter on a unit changes its status)"],
   ["Alt+I", "the open incident"],
@@ -106,6 +108,7 @@ async function main() {
     outreach = new OutreachQueue($("outreach-body"), { care, store });
     outreach.load();
   }
+  const shift = can("supervisor") ? new ShiftView({ button: $("shift-button"), dialog: $("shift-dialog"), body: $("shift-body") }) : null;
   queue.render();
   units.render();
 
@@ -127,6 +130,7 @@ async function main() {
       else if (k === "p" && calls) { e.preventDefault(); calls.protocol.focus(); }
       else if (k === "g" && calls) { e.preventDefault(); calls.instructions.given(); }
       else if (k === "l" && calls) { e.preventDefault(); calls.nearby.linkFirst(); }
+      else if (k === "s" && shift) { e.preventDefault(); shift.open(); }
       else if (k === "q") { e.preventDefault(); queue.focus(); }
       else if (k === "u") { e.preventDefault(); document.querySelector("#unit-board .unit")?.focus(); }
       else if (k === "i") { e.preventDefault(); document.getElementById("detail-title")?.focus(); }
