@@ -4,6 +4,7 @@ and calls the services."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
@@ -229,6 +230,47 @@ def users_add(
     finally:
         database.dispose()
     console.print(f"added user {username} ({', '.join(r.value for r in role)})")
+
+
+def _user_change(username: str, database_url: str, change: Callable[..., object], said: str) -> None:
+    from openpsap.commands import CommandRunner
+    from openpsap.errors import CADError
+
+    database = _database(_settings(database_url))
+    try:
+        with CommandRunner(database).unit_of_work(actor="cli") as uow:
+            change(uow, username=username)
+    except CADError as exc:
+        _fail(exc.message)
+    finally:
+        database.dispose()
+    console.print(said)
+
+
+@users_app.command("disable")
+def users_disable(username: Annotated[str, typer.Argument(help="The user to disable.")], database_url: DatabaseUrl = "") -> None:
+    """Disable a user: no login, and every token revoked (refused on every server within 5 s, streams closed)."""
+    from openpsap.auth import service as auth_service
+
+    _user_change(username, database_url, lambda uow, username: auth_service.set_active(uow, username=username, active=False),
+                 f"disabled {username} and revoked their tokens")
+
+
+@users_app.command("enable")
+def users_enable(username: Annotated[str, typer.Argument(help="The user to enable again.")], database_url: DatabaseUrl = "") -> None:
+    """Enable a disabled user again (they log in anew)."""
+    from openpsap.auth import service as auth_service
+
+    _user_change(username, database_url, lambda uow, username: auth_service.set_active(uow, username=username, active=True),
+                 f"enabled {username}")
+
+
+@users_app.command("revoke")
+def users_revoke(username: Annotated[str, typer.Argument(help="The user to sign out everywhere.")], database_url: DatabaseUrl = "") -> None:
+    """Sign a user out everywhere: every token revoked; they may log in again."""
+    from openpsap.auth import service as auth_service
+
+    _user_change(username, database_url, auth_service.revoke, f"revoked every token of {username}")
 
 
 @app.command()

@@ -114,6 +114,16 @@ def _user_added(db: Session, e: Event) -> None:
     db.add(User(username=d["username"], display_name=d["display_name"], roles=list(d["roles"]), unit_id=d.get("unit_id"), active=True))
 
 
+@handles("user-disabled")
+def _user_disabled(db: Session, e: Event) -> None:
+    _get(db, User, e.data["username"]).active = False
+
+
+@handles("user-enabled")
+def _user_enabled(db: Session, e: Event) -> None:
+    _get(db, User, e.data["username"]).active = True
+
+
 @handles("call-received")
 def _call_received(db: Session, e: Event) -> None:
     d = e.data

@@ -139,8 +139,11 @@ def path_values(api: Api) -> dict[str, str]:
     # unit M10 is crewed by the field_unit user, so field_unit passes its own-unit check as well
     task = api.post("outreach", "/follow-ups", {"kind": "callback", "incident_id": incident})
     assert task.status_code == 201, task.text
+    # a spare user for the user routes (disabling a role's own user would spoil the rest of the matrix)
+    spare = api.post("admin", "/users", {"username": "spare", "password": "long enough secret", "roles": ["analyst"]})
+    assert spare.status_code in (201, 409), spare.text
     return {"incident_id": incident, "call_id": call.json()["id"], "unit_id": "M10", "station_id": "FS01",
-            "caller_number": "415-555-0100", "follow_up_id": task.json()["id"]}
+            "caller_number": "415-555-0100", "follow_up_id": task.json()["id"], "username": "spare"}
 
 
 SAMPLE_BODIES: dict[str, Callable[[dict[str, str]], Any]] = {

@@ -70,3 +70,35 @@ def test_two_streams_see_the_same_events_in_the_same_order(api: Api) -> None:
         got_a = [a.receive_json()["kind"] for _ in range(3)]
         got_b = [b.receive_json()["kind"] for _ in range(3)]
     assert got_a == got_b == ["incident-created", "unit-dispatched", "incident-status-changed"]
+
+
+def test_a_disabled_user_is_refused_and_their_open_stream_closed_within_seconds(api: Api) -> None:
+    import time
+
+    from starlette.websockets import WebSocketDisconnect
+
+    assert api.post("admin", "/users", {"username": "relief", "password": "long enough secret", "roles": ["dispatcher"]}).status_code == 201
+    token = api.client.post("/api/v1/auth/login", json={"username": "relief", "password": "long enough secret"}).json()["token"]
+    mine = {"Authorization": f"Bearer {token}"}
+    assert api.client.get("/api/v1/units", headers=mine).status_code == 200
+    last = api.get("supervisor", "/events", params={"after": 0, "limit": 5000}).json()["last_seq"]
+    started = time.monotonic()
+    with api.client.websocket_connect(f"/api/v1/stream?after={last}", headers=mine) as ws:
+        assert api.post("admin", "/users/relief/disable", {}).status_code == 200
+        kinds = []
+        try:
+            for _ in range(20):
+                message = ws.receive_json()
+                kinds.append(message.get("kind") or message.get("error"))
+                if "error" in message:
+                    break
+        except WebSocketDisconnect:
+            pass
+    assert "user-disabled" in kinds and kinds[-1] == "unauthorized", kinds
+    assert time.monotonic() - started < 8  # the stream re-checks its login every 5 s
+    assert api.client.get("/api/v1/units", headers=mine).status_code == 401
+    assert api.client.post("/api/v1/auth/login", json={"username": "relief", "password": "long enough secret"}).status_code == 401
+    assert api.post("admin", "/users/admin/disable", {}).status_code == 409  # not oneself
+    assert api.post("dispatcher", "/users/relief/enable", {}).status_code == 403
+    assert api.post("admin", "/users/nobody/revoke", {}).status_code == 404
+    assert api.post("admin", "/users/relief/enable", {}).json()["active"] is True

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 
 from fastapi import APIRouter, Query, WebSocket, WebSocketDisconnect
 from starlette.concurrency import run_in_threadpool
 
-from openpsap.api.deps import Reader, allowed, bearer_or_cookie, principal_for
+from openpsap.api.deps import PRINCIPAL_CACHE_SECONDS, Reader, allowed, bearer_or_cookie, principal_for
 from openpsap.auth.roles import Role as R
 from openpsap.errors import CADError
 from openpsap.eventlog import service as eventlog
@@ -60,8 +61,17 @@ async def stream(websocket: WebSocket, after: int = 0):
     waiter = bus.subscribe()
     closed = asyncio.ensure_future(_until_disconnect(websocket))
     last = after
+    checked = time.monotonic()
     try:
         while not closed.done():
+            if time.monotonic() - checked >= PRINCIPAL_CACHE_SECONDS:  # a revoked token or disabled user: closed
+                checked = time.monotonic()
+                try:
+                    await run_in_threadpool(principal_for, app, token, via_cookie)
+                except CADError as exc:
+                    await websocket.send_json(exc.to_json())
+                    await websocket.close(code=4401)
+                    return
             waiter.clear()
             batch = await run_in_threadpool(_read_batch, app, last)
             for event in batch:
@@ -77,7 +87,7 @@ async def stream(websocket: WebSocket, after: int = 0):
     finally:
         bus.unsubscribe(waiter)
         closed.cancel()
-        with contextlib.suppress(Exception):
+        with contextlib.suppress(Exception, asyncio.CancelledError):  # a close by the server cancels the reader
             await closed
 
 

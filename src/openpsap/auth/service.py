@@ -126,5 +126,29 @@ def authenticate(db: Session, *, token: str, clock: Clock) -> Principal:
     return Principal(user.username, frozenset(user.roles), user.unit_id, api_token.csrf_token, expires_at=api_token.expires_at)
 
 
+def set_active(uow: UnitOfWork, *, username: str, active: bool, by: str | None = None) -> User:
+    """Disable (or enable again) a user: a disabled user cannot log in, and every token of theirs is revoked."""
+    user = uow.session.get(User, username)
+    if user is None:
+        raise NotFound(f"user {username} not found", username=username)
+    if not active and by == username:
+        raise Conflict("you may not disable yourself; ask another admin", username=username)
+    if user.active != active:
+        uow.emit("user-enabled" if active else "user-disabled", "user", username, {"username": username})
+    if not active:
+        revoke(uow, username=username)
+    return user
+
+
+def revoke(uow: UnitOfWork, *, username: str) -> int:
+    """Sign a user out everywhere: every token is deleted; each server refuses it within its cache's seconds and
+    closes its live streams."""
+    if uow.session.get(User, username) is None:
+        raise NotFound(f"user {username} not found", username=username)
+    gone = uow.session.execute(delete(ApiToken).where(ApiToken.username == username)).rowcount or 0
+    uow.emit("user-tokens-revoked", "user", username, {"username": username, "tokens": gone})
+    return gone
+
+
 def list_users(db: Session) -> list[User]:
     return list(db.scalars(select(User).order_by(User.username)))

@@ -68,6 +68,24 @@ def list_users(database: Reader):
         return [_user(u) for u in service.list_users(db)]
 
 
+@router.post("/users/{username}/disable", response_model=UserRead, **allowed(R.admin),
+             responses={404: {"description": "no such user"}, 409: {"description": "an admin disabling themself"}})
+def disable_user(username: str, cmd: Cmd, principal: CurrentPrincipal):
+    """Disable a user: no login, every token revoked (refused on every server within 5 s, streams closed)."""
+    return cmd.run(lambda uow: _user(service.set_active(uow, username=username, active=False, by=principal.username)))
+
+
+@router.post("/users/{username}/enable", response_model=UserRead, **allowed(R.admin), responses={404: {"description": "no such user"}})
+def enable_user(username: str, cmd: Cmd):
+    return cmd.run(lambda uow: _user(service.set_active(uow, username=username, active=True)))
+
+
+@router.post("/users/{username}/revoke", **allowed(R.admin), responses={404: {"description": "no such user"}})
+def revoke_tokens(username: str, cmd: Cmd):
+    """Sign a user out everywhere (every token revoked); they may log in again."""
+    return cmd.run(lambda uow: {"username": username, "revoked": service.revoke(uow, username=username)})
+
+
 @router.post("/users", status_code=201, response_model=UserRead, **allowed(R.admin))
 def add_user(body: UserCreate, cmd: Cmd):
     return cmd.run(

@@ -14,6 +14,9 @@ EVENT_KINDS: dict[str, str] = {
     "user-added": "A user account: username, display_name, roles, unit_id (no password data).",
     "user-password-set": "A user's password was set or changed (the hash is never in the log).",
     "user-logged-in": "A user obtained an API token or console session.",
+    "user-disabled": "An admin disabled a user (no login; every token revoked): username.",
+    "user-enabled": "An admin enabled a disabled user again: username.",
+    "user-tokens-revoked": "A user was signed out everywhere: username, tokens (how many were revoked).",
     # calls
     "call-received": "A 911 call arrived: id, channel, caller_number, received_at, location.",
     "call-answered": "A call-taker answered the call: id, answered_at.",
