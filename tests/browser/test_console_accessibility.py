@@ -96,15 +96,32 @@ def test_a_call_and_its_dispatch_need_no_mouse(playwright_browser, server) -> No
     ctx2.close()
 
 
-def test_roles_the_console_is_not_for_are_told_where_to_go(playwright_browser, server) -> None:  # noqa: ANN001
+def test_the_admin_manages_users_on_their_own_screen(playwright_browser, server) -> None:  # noqa: ANN001
     ctx = playwright_browser.new_context(bypass_csp=True)
     page = ctx.new_page()
     page.goto(f"{server}/")
     page.get_by_label("User name").fill(ADMIN)
     page.get_by_label("Password").fill("correct horse battery")
     page.get_by_role("button", name="Log in").click()
-    expect(page.locator("#role-banner")).to_contain_text("your roles (admin) work through the API")
-    expect(page.locator("main.layout")).to_be_hidden()
+    expect(page.locator("#admin")).to_be_visible()
+    expect(page.locator("#queue")).to_be_hidden()
+    users = page.locator("#adm-users")
+    expect(users.locator("tr[data-user='disp']")).to_contain_text("active")
+    page.get_by_role("button", name="Disable disp").click()
+    expect(users.locator("tr[data-user='disp']")).to_contain_text("DISABLED")
+    page.get_by_role("button", name="Enable disp").click()
+    expect(users.locator("tr[data-user='disp']")).to_contain_text("active")
+    page.get_by_role("button", name=f"Disable {ADMIN}").click()  # not oneself: the server's words
+    expect(page.locator("#adm-result")).to_contain_text("may not disable yourself")
+    page.get_by_label("User name").fill("relief")
+    page.get_by_label("Password (8 or more characters)").fill("short")
+    page.get_by_label("dispatcher").check()
+    page.get_by_role("button", name="Add user").click()
+    expect(page.locator("#adm-result")).to_contain_text("at least 8 characters")
+    page.get_by_label("Password (8 or more characters)").fill("long enough secret")
+    page.get_by_role("button", name="Add user").click()
+    expect(users.locator("tr[data-user='relief']")).to_contain_text("dispatcher")
+    assert _serious_violations(page) == []
     ctx.close()
 
 

@@ -1,5 +1,6 @@
 // Boots the console: loads the state, starts the live stream, wires the panels and the keys.
 
+import { AdminScreen } from "./admin.js";
 import { boot, can, get, me, post } from "./api.js";
 import { CallTaking } from "./calltaking.js";
 import { installCommandLine } from "./cmdline.js";
@@ -59,6 +60,21 @@ async function main() {
       else if (e.altKey && e.key.toLowerCase() === "o") { e.preventDefault(); document.querySelector("#fu-list button, #fu-status")?.focus(); }
     });
     window.openpsap = { outreach, ready: true };
+    document.body.dataset.ready = "true";
+    return;
+  }
+  if (!can(...CONSOLE_ROLES) && can("admin")) {
+    // the admin manages the centre's users; incidents and the stream are not theirs
+    document.querySelector("main.layout").classList.add("outreach-only");
+    for (const id of ["calltaking", "queue", "detail", "units", "map-panel"]) $(id).hidden = true;
+    document.querySelector("footer.cmdbar").hidden = true;
+    $("conn").hidden = true;
+    $("admin").hidden = false;
+    await new AdminScreen($("admin-body")).load();
+    $("help-body").append(h("dl", {}, [["F1", "this help"], ["Tab", "move between users and their actions"], ["Esc", "close a dialog"]]
+      .map(([k, what]) => [h("dt", {}, h("kbd", {}, k)), h("dd", {}, what)])));
+    $("help-button").addEventListener("click", () => $("help-dialog").showModal());
+    document.addEventListener("keydown", (e) => { if (e.key === "F1") { e.preventDefault(); $("help-dialog").showModal(); } });
     document.body.dataset.ready = "true";
     return;
   }
