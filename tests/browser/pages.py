@@ -5,11 +5,24 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import httpx
 from playwright.sync_api import Page, expect
 
 from tests.conftest import PASSWORD
 
 TIMEOUT_MS = 5000
+
+
+def api_headers(base: str, username: str) -> dict[str, str]:
+    """A bearer token for `username` on the test server, to check through the API what the console did."""
+    login = httpx.post(f"{base}/api/v1/auth/login", json={"username": username, "password": PASSWORD}, timeout=10)
+    return {"Authorization": f"Bearer {login.json()['token']}"}
+
+
+def events(base: str) -> list[dict[str, Any]]:
+    """The whole event log of the test server (read as a dispatcher)."""
+    return httpx.get(f"{base}/api/v1/events", params={"after": 0, "limit": 5000}, timeout=10,
+                     headers=api_headers(base, "disp")).json()["events"]
 
 
 class ConsolePage:

@@ -9,13 +9,11 @@ import re
 import httpx
 from playwright.sync_api import expect
 
-from tests.browser.pages import ConsolePage
-from tests.conftest import PASSWORD
+from tests.browser.pages import ConsolePage, api_headers
 
 
 def test_a_refused_command_does_not_trap_the_line_and_cl_clears_units_and_closes(playwright_browser, server) -> None:  # noqa: ANN001
-    login = httpx.post(f"{server}/api/v1/auth/login", json={"username": "disp", "password": PASSWORD}, timeout=10)
-    auth = {"Authorization": f"Bearer {login.json()['token']}"}
+    auth = api_headers(server, "disp")
     incident = httpx.post(f"{server}/api/v1/incidents", headers=auth, timeout=10, json={
         "incident_type": "FSTRU", "priority": "P1", "location": {"lat": 37.7793, "lon": -122.4193}}).json()["id"]
 

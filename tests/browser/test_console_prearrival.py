@@ -3,12 +3,10 @@ compressions, each step given recorded on the call."""
 
 from __future__ import annotations
 
-import httpx
 from playwright.sync_api import expect
 
 from tests.browser.conftest import CALL_TAKER
-from tests.browser.pages import ConsolePage
-from tests.conftest import PASSWORD
+from tests.browser.pages import ConsolePage, events
 
 
 def test_a_child_caller_is_talked_through_cpr_step_by_step(playwright_browser, server) -> None:  # noqa: ANN001
@@ -29,8 +27,6 @@ def test_a_child_caller_is_talked_through_cpr_step_by_step(playwright_browser, s
     incident = taker.create_incident()
     assert incident
 
-    login = httpx.post(f"{server}/api/v1/auth/login", json={"username": "disp", "password": PASSWORD}, timeout=10)
-    events = httpx.get(f"{server}/api/v1/events", params={"after": 0, "limit": 5000}, timeout=10,
-                       headers={"Authorization": f"Bearer {login.json()['token']}"}).json()["events"]
-    given = [(e["data"]["set"], e["data"]["step"]) for e in events if e["kind"] == "prearrival-step-given"]
+    log = events(server)
+    given = [(e["data"]["set"], e["data"]["step"]) for e in log if e["kind"] == "prearrival-step-given"]
     assert given == [("cpr_child_caller", 1), ("cpr_child_caller", 2), ("cpr_child_caller", 3)]

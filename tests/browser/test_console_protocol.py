@@ -5,12 +5,10 @@ callback number, place and triage's reason on the incident."""
 
 from __future__ import annotations
 
-import httpx
 from playwright.sync_api import expect
 
 from tests.browser.conftest import CALL_TAKER
-from tests.browser.pages import ConsolePage
-from tests.conftest import PASSWORD
+from tests.browser.pages import ConsolePage, events
 
 
 def test_a_fall_is_asked_by_keyboard_and_confirmed_answers_make_it_medium(playwright_browser, server) -> None:  # noqa: ANN001
@@ -41,10 +39,8 @@ def test_a_fall_is_asked_by_keyboard_and_confirmed_answers_make_it_medium(playwr
     expect(words).to_contain_text("5th Street & Market Street")
     expect(words).to_contain_text("Triage: Medium FALL - fall from standing, alert, not long on the floor")
 
-    login = httpx.post(f"{server}/api/v1/auth/login", json={"username": "disp", "password": PASSWORD}, timeout=10)
-    events = httpx.get(f"{server}/api/v1/events", params={"after": 0, "limit": 5000}, timeout=10,
-                       headers={"Authorization": f"Bearer {login.json()['token']}"}).json()["events"]
-    answered = [e for e in events if e["kind"] == "protocol-answered"]
+    log = events(server)
+    answered = [e for e in log if e["kind"] == "protocol-answered"]
     assert answered and answered[-1]["data"]["answers"] == {"awake": "yes", "fall_height_or_injury": "no", "long_lie": "no"}
-    created = next(e for e in events if e["kind"] == "incident-created" and e["data"]["id"] == incident)
+    created = next(e for e in log if e["kind"] == "incident-created" and e["data"]["id"] == incident)
     assert created["data"]["priority"] == "P3"

@@ -5,14 +5,12 @@ from __future__ import annotations
 import httpx
 from playwright.sync_api import expect
 
-from tests.browser.pages import ConsolePage
+from tests.browser.pages import ConsolePage, api_headers
 from tests.browser.test_console_accessibility import _serious_violations
-from tests.conftest import PASSWORD
 
 
 def test_the_supervisor_is_alerted_to_an_incident_with_no_location(playwright_browser, care_server) -> None:  # noqa: ANN001
-    login = httpx.post(f"{care_server}/api/v1/auth/login", json={"username": "ct", "password": PASSWORD}, timeout=10)
-    auth = {"Authorization": f"Bearer {login.json()['token']}"}
+    auth = api_headers(care_server, "ct")
     lost = httpx.post(f"{care_server}/api/v1/incidents", headers=auth, timeout=10,
                       json={"incident_type": "FALL", "priority": "P3"}).json()["id"]
 

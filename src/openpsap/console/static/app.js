@@ -16,6 +16,15 @@ import { LiveStream } from "./stream.js";
 import { UnitBoard } from "./units.js";
 
 const CONSOLE_ROLES = ["call_taker", "dispatcher", "supervisor", "analyst"]; // who may read incidents, units and the stream
+
+/** A role with one job (outreach, admin): its own panel only; no incidents, units, stream or command line. */
+function onlyPanel(id) {
+  document.querySelector("main.layout").classList.add("outreach-only");
+  for (const other of ["calltaking", "queue", "detail", "units", "map-panel"]) document.getElementById(other).hidden = true;
+  document.querySelector("footer.cmdbar").hidden = true;
+  document.getElementById("conn").hidden = true;
+  document.getElementById(id).hidden = false;
+}
 const KEYS = [
   ["F1", "this help"],
   ["F2", "command line"],
@@ -44,11 +53,7 @@ async function main() {
   });
   if (!can(...CONSOLE_ROLES) && can("outreach")) {
     // the outreach team works its queue of follow-ups and care plans; incidents and the stream are not theirs
-    document.querySelector("main.layout").classList.add("outreach-only");
-    for (const id of ["calltaking", "queue", "detail", "units", "map-panel"]) $(id).hidden = true;
-    document.querySelector("footer.cmdbar").hidden = true;
-    $("conn").hidden = true;
-    $("outreach").hidden = false;
+    onlyPanel("outreach");
     const care = await get("/care/config");
     const outreach = new OutreachQueue($("outreach-body"), { care });
     await outreach.load();
@@ -65,11 +70,7 @@ async function main() {
   }
   if (!can(...CONSOLE_ROLES) && can("admin")) {
     // the admin manages the centre's users; incidents and the stream are not theirs
-    document.querySelector("main.layout").classList.add("outreach-only");
-    for (const id of ["calltaking", "queue", "detail", "units", "map-panel"]) $(id).hidden = true;
-    document.querySelector("footer.cmdbar").hidden = true;
-    $("conn").hidden = true;
-    $("admin").hidden = false;
+    onlyPanel("admin");
     await new AdminScreen($("admin-body")).load();
     $("help-body").append(h("dl", {}, [["F1", "this help"], ["Tab", "move between users and their actions"], ["Esc", "close a dialog"]]
       .map(([k, what]) => [h("dt", {}, h("kbd", {}, k)), h("dd", {}, what)])));

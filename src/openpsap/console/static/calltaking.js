@@ -360,6 +360,21 @@ export class CallTaking {
     this.decision.textContent = this.accepted() ? "Following the suggestion." : "OVERRIDDEN: your choice differs from the suggestion.";
   }
 
+  /** The call as the panel has it, on the server: the answered or typed call updated, or a typed call recorded. */
+  async saveCall(location) {
+    if (this.callId) {
+      return patch(`/calls/${enc(this.callId)}`, {
+        caller_number: this.number.value.trim() || null, narrative: this.narrative.value, ...(location ? { location } : {}),
+      });
+    }
+    const call = await post("/calls", {
+      channel: this.channel.value, caller_number: this.number.value.trim() || null, received_at: this.receivedAt,
+      location, narrative: this.narrative.value,
+    });
+    await post(`/calls/${enc(call.id)}/answer`);
+    return call;
+  }
+
   // --- possible duplicates -------------------------------------------------------------------
 
   checkNearby() {
@@ -377,17 +392,7 @@ export class CallTaking {
     try { location = this.where.value(); } catch { location = null; }
     let call;
     try {
-      if (this.callId) {
-        call = await patch(`/calls/${enc(this.callId)}`, {
-          caller_number: this.number.value.trim() || null, narrative: this.narrative.value, ...(location ? { location } : {}),
-        });
-      } else {
-        call = await post("/calls", {
-          channel: this.channel.value, caller_number: this.number.value.trim() || null, received_at: this.receivedAt,
-          location, narrative: this.narrative.value,
-        });
-        await post(`/calls/${enc(call.id)}/answer`);
-      }
+      call = await this.saveCall(location);
       if (this.narrative.value.trim()) await post(`/calls/${enc(call.id)}/triage`);
       await this.sendSteps(call.id);
       await post(`/calls/${enc(call.id)}/link`, { incident_id: incidentId });
@@ -445,17 +450,7 @@ export class CallTaking {
     const flags = this.chosenFlags();
     let call;
     try {
-      if (this.callId) {
-        call = await patch(`/calls/${enc(this.callId)}`, {
-          caller_number: this.number.value.trim() || null, narrative: this.narrative.value, ...(location ? { location } : {}),
-        });
-      } else {
-        call = await post("/calls", {
-          channel: this.channel.value, caller_number: this.number.value.trim() || null, received_at: this.receivedAt,
-          location, narrative: this.narrative.value,
-        });
-        await post(`/calls/${enc(call.id)}/answer`);
-      }
+      call = await this.saveCall(location);
       if (this.narrative.value.trim()) {
         const answers = this.protocol.confirmed();
         const suggested = Object.keys(answers).length
