@@ -19,6 +19,7 @@ from openpsap.calls import views as call_views
 from openpsap.clock import Clock, SystemClock
 from openpsap.commands import CommandRunner
 from openpsap.config import Settings
+from openpsap.configuration import views as configuration_views
 from openpsap.console import views as console_views
 from openpsap.db import Database
 from openpsap.dispatching import views as dispatching_views
@@ -67,7 +68,7 @@ def create_app(settings: Settings, *, database: Database | None = None, clock: C
     for router in (
         meta_views.router, auth_views.router, call_views.router, incident_views.router,
         unit_views.router, station_views.router, events_views.router, dispatching_views.router,
-        geo_views.router, triage_views.router, care_views.router, supervision_views.router,
+        geo_views.router, triage_views.router, care_views.router, supervision_views.router, configuration_views.router,
     ):
         app.include_router(router, prefix=API)
     app.include_router(care_views.page)  # the public story at /public (no login)

@@ -17,6 +17,7 @@ from rich.table import Table
 from openpsap import __version__
 from openpsap.auth.roles import Role
 from openpsap.config import DEFAULT_DATA_DIR, Settings
+from openpsap.configuration.cli import configuration_app
 from openpsap.reports.cli import report as report_command
 from openpsap.simulation.cli import replay as replay_command
 from openpsap.triage.cli import triage_app
@@ -34,6 +35,7 @@ users_app = typer.Typer(help="User accounts and roles.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(triage_app, name="triage")
+app.add_typer(configuration_app, name="configuration")
 app.command("replay")(replay_command)
 app.command("report")(report_command)
 console = Console()
@@ -298,15 +300,19 @@ def recommend(
     if database_url:
         from openpsap.dispatching.service import unit_views
 
+        from openpsap.configuration.service import response_plans
+
         database = _database(_settings(database_url))
         with database.read() as session:
             units = unit_views(session)
+            plans = response_plans(session)
         database.dispose()
     else:
         from openpsap.stations.seed import sf_units
 
         units = [UnitView.at_posting(u) for u in sf_units()]
-    plan = default_plans().for_type(code)
+        plans = default_plans()
+    plan = plans.for_type(code)
     try:
         rec = default_recommender(_settings().road_speeds_kmh).recommend(lat=lat, lon=lon, plan=plan, units=units)
     except CADError as exc:

@@ -3,6 +3,7 @@
 from openpsap.auth.models import ApiToken, Credential, User
 from openpsap.calls.models import Call
 from openpsap.care.models import CarePlan, FollowUp, IncidentCare, PublicSummary
+from openpsap.configuration.models import ConfigurationDocument
 from openpsap.db import Base
 from openpsap.eventlog.models import EventRecord
 from openpsap.idempotency import IdempotencyRecord
@@ -11,6 +12,6 @@ from openpsap.stations.models import Agency, Station
 from openpsap.units.models import Assignment, Unit
 
 __all__ = [
-    "Agency", "ApiToken", "Assignment", "Base", "Call", "CarePlan", "FollowUp", "IncidentCare", "Counter", "Credential", "EventRecord",
+    "Agency", "ApiToken", "Assignment", "Base", "Call", "CarePlan", "ConfigurationDocument", "FollowUp", "IncidentCare", "Counter", "Credential", "EventRecord",
     "IdempotencyRecord", "Incident", "Note", "PublicSummary", "Station", "Unit", "User",
 ]

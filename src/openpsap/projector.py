@@ -18,6 +18,7 @@ from openpsap.calls.enums import CallStatus
 from openpsap.calls.models import Call
 from openpsap.care.models import CarePlan, FollowUp, IncidentCare, PublicSummary
 from openpsap.clock import parse_iso
+from openpsap.configuration.models import ConfigurationDocument
 from openpsap.incidents.enums import IncidentStatus
 from openpsap.incidents.models import Counter, Incident, Note
 from openpsap.stations.models import Agency, Station
@@ -39,7 +40,7 @@ class Event:
 Handler = Callable[[Session, Event], None]
 HANDLERS: dict[str, Handler] = {}
 # state tables rebuilt from the log, children first (for deleting)
-PROJECTED_TABLES = ["follow_ups", "incident_care", "care_plans", "public_summaries", "assignments", "notes", "calls", "units", "incidents", "counters", "stations", "agencies", "users"]
+PROJECTED_TABLES = ["follow_ups", "incident_care", "care_plans", "public_summaries", "assignments", "notes", "calls", "units", "incidents", "counters", "stations", "agencies", "users", "configuration_documents"]
 
 
 def handles(kind: str) -> Callable[[Handler], Handler]:
@@ -106,6 +107,26 @@ def _unit_added(db: Session, e: Event) -> None:
             assignment_id=None,
         )
     )
+
+
+@handles("station-updated")
+def _station_updated(db: Session, e: Event) -> None:
+    station = _get(db, Station, e.data["id"])
+    for field, value in e.data["changes"].items():
+        setattr(station, field, value)
+
+
+@handles("unit-updated")
+def _unit_updated(db: Session, e: Event) -> None:
+    unit = _get(db, Unit, e.data["id"])
+    for field, value in e.data["changes"].items():
+        setattr(unit, field, list(value) if field == "capabilities" else value)
+
+
+@handles("configuration-changed")
+def _configuration_changed(db: Session, e: Event) -> None:
+    row = _get_or_add(db, ConfigurationDocument, key=e.data["key"])
+    row.document, row.version, row.changed_at, row.changed_by = e.data["document"], e.data["version"], e.occurred_at, e.actor
 
 
 @handles("user-added")

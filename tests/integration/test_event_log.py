@@ -39,6 +39,10 @@ def _busy_shift(api: Api) -> None:
     api.post("dispatcher", f"/incidents/{other}/reopen", {"reason": "not a duplicate"})
     api.post("admin", "/units", {"id": "E99", "unit_type": "ENGINE", "capabilities": ["fire"], "agency_id": "FD", "home_station_id": "FS02"})
     api.post("dispatcher", "/units/E99/status", {"status": "OutofService"})
+    assert api.patch("admin", "/units/E99", {"home_station_id": "FS01", "capabilities": ["fire", "pump"]}).status_code == 200
+    assert api.patch("admin", "/stations/FS02", {"name": "Station 2 (North Beach)"}).status_code == 200
+    plans = api.get("admin", "/configuration/response-plans").json()["yaml"]
+    assert api.put("admin", "/configuration/response-plans", {"yaml": plans.replace("count: 3", "count: 2")}).status_code == 200
 
 
 def test_rebuilding_state_from_the_log_alone_gives_identical_tables(api: Api) -> None:

@@ -143,9 +143,16 @@ def path_values(api: Api) -> dict[str, str]:
     spare = api.post("admin", "/users", {"username": "spare", "password": "long enough secret", "roles": ["analyst"]})
     assert spare.status_code in (201, 409), spare.text
     return {"incident_id": incident, "call_id": call.json()["id"], "unit_id": "M10", "station_id": "FS01",
-            "caller_number": "415-555-0100", "follow_up_id": task.json()["id"], "username": "spare"}
+            "caller_number": "415-555-0100", "follow_up_id": task.json()["id"], "username": "spare",
+            "key": "care"}
 
 
+CARE_YAML = """\
+follow_up_kinds:
+  callback: {label: Call back}
+outcomes:
+  guardian_contacted: {label: Guardian contacted, follow_ups: [callback]}
+"""
 SAMPLE_BODIES: dict[str, Callable[[dict[str, str]], Any]] = {
     "POST /api/v1/auth/login": lambda ids: {"username": "dispatcher", "password": PASSWORD},
     "POST /api/v1/users": lambda ids: {"username": "relief-dispatcher", "password": "long enough secret", "roles": ["dispatcher"]},
@@ -166,6 +173,9 @@ SAMPLE_BODIES: dict[str, Callable[[dict[str, str]], Any]] = {
     "POST /api/v1/units": lambda ids: {"id": "R99", "unit_type": "RESCUE", "agency_id": "FD", "home_station_id": "FS01"},
     "POST /api/v1/units/{unit_id}/status": lambda ids: {"status": "OutofService"},
     "PUT /api/v1/units/{unit_id}/position": lambda ids: {"lat": 37.7749, "lon": -122.4194},
+    "PATCH /api/v1/units/{unit_id}": lambda ids: {"capabilities": ["transport", "als", "bariatric"]},
+    "PATCH /api/v1/stations/{station_id}": lambda ids: {"name": "Station One (rebuilt)"},
+    "PUT /api/v1/configuration/{key}": lambda ids: {"yaml": CARE_YAML},
     "POST /api/v1/stations": lambda ids: {"id": "FS99", "name": "Station 99", "agency_id": "FD", "lat": 37.75, "lon": -122.45},
     "POST /api/v1/agencies": lambda ids: {"id": "EMS", "name": "Ambulance Service", "discipline": "ems"},
     "POST /api/v1/public-summary/preview": lambda ids: {"draft": "A boy, Sam, 6, called 911 because he was lonely."},

@@ -18,6 +18,7 @@ from openpsap.calls.schemas import (
 )
 from openpsap.care.history import triage_context
 from openpsap.incidents import service as incident_service
+from openpsap.configuration.service import response_plans
 from openpsap.triage import triage
 from openpsap.triage.views import check_answers
 
@@ -96,7 +97,7 @@ def triage_call(call_id: str, cmd: Cmd, request: Request):
     def run(uow):  # noqa: ANN001, ANN202
         call = service.get_or_raise(uow.session, call_id=call_id)
         result = triage(call.narrative, triage_context(uow.session, call=call), scale=scale,
-                        answers=call.protocol_answers).to_json()
+                        answers=call.protocol_answers, plans=response_plans(uow.session)).to_json()
         result["event_id"] = service.record_triage(uow, call_id=call_id, result=result)
         return result
 
@@ -123,7 +124,7 @@ def answer_protocol(call_id: str, body: ProtocolAnswers, cmd: Cmd, request: Requ
         call = service.get_or_raise(uow.session, call_id=call_id)
         service.record_protocol_answers(uow, call_id=call_id, complaint=body.complaint, answers=answers)
         result = triage(call.narrative, triage_context(uow.session, call=call), scale=scale,
-                        answers=call.protocol_answers).to_json()  # every answer recorded so far
+                        answers=call.protocol_answers, plans=response_plans(uow.session)).to_json()  # every answer recorded so far
         result["event_id"] = service.record_triage(uow, call_id=call_id, result=result)
         return result
 

@@ -36,9 +36,27 @@ class CareConfig:
 
 
 def parse(text: str, name: str = "care.yaml") -> CareConfig:
-    doc = yaml.safe_load(text) or {}
-    kinds = {str(k): {"label": str(v["label"]), "due_days": int(v.get("due_days", 7))}
-             for k, v in (doc.get("follow_up_kinds") or {}).items()}
+    return parse_document(yaml.safe_load(text) or {}, name)
+
+
+def parse_document(doc: Any, name: str = "care") -> CareConfig:
+    """The care settings in a document (what care.yaml holds); ValueError names what is wrong."""
+    if not isinstance(doc, dict):
+        raise ValueError(f"{name}: the care settings must be a mapping with outcomes, follow_up_kinds, referrals")
+    for section in ("outcomes", "follow_up_kinds", "referrals"):
+        body = doc.get(section) or {}
+        if not isinstance(body, dict) or not all(isinstance(v, dict) for v in body.values()):
+            raise ValueError(f"{name}: {section} must map each id to its fields (label: ..., ...)")
+        for key, v in body.items():
+            need = "name" if section == "referrals" else "label"
+            if not str(v.get(need) or "").strip():
+                raise ValueError(f"{name}: {section} {key!r} needs a {need}")
+    kinds = {}
+    for k, v in (doc.get("follow_up_kinds") or {}).items():
+        due = v.get("due_days", 7)
+        if not isinstance(due, int) or isinstance(due, bool) or not 0 <= due <= 365:
+            raise ValueError(f"{name}: follow-up kind {k!r}: due_days must be a whole number of days from 0 to 365")
+        kinds[str(k)] = {"label": str(v["label"]), "due_days": due}
     referrals = {str(k): {"name": str(v["name"]), "contact": str(v.get("contact", ""))}
                  for k, v in (doc.get("referrals") or {}).items()}
     outcomes = {}

@@ -16,7 +16,7 @@ from pydantic import Field
 from openpsap.api.deps import Cmd, CurrentPrincipal, Reader, allowed, public
 from openpsap.auth.roles import Role as R
 from openpsap.care import callbacks, followups, history, service
-from openpsap.care import config as care_config
+from openpsap.configuration import service as configuration
 from openpsap.care.public import public_view, publishable, street_released
 from openpsap.care.redaction import redact
 from openpsap.clock import as_utc
@@ -168,7 +168,9 @@ class CallbackAttempt(Strict):
 
 
 def _config(request: Request):  # noqa: ANN202
-    return care_config.load(request.app.state.settings.care_config or None)
+    """The care settings in use: as the admin last set them in the log, else the agency's (or the shipped) file."""
+    with request.app.state.db.read() as db:
+        return configuration.care_settings(db, request.app.state.settings.care_config or None)
 
 
 @router.get("/care/config", **allowed(R.call_taker, R.dispatcher, R.supervisor, R.outreach, R.analyst))
@@ -230,12 +232,11 @@ def care_measures(database: Reader, request: Request, days: int = Query(default=
     repeat-caller share (and by day), callbacks answered."""
     from datetime import timedelta
 
-    from openpsap.dispatching.plans import default_plans
     from openpsap.reports.care import measures, non_emergency_types
 
     s = request.app.state.settings
     now = request.app.state.clock.now()
-    quiet = non_emergency_types(incident_types(), default_plans())
     with database.read() as db:
+        quiet = non_emergency_types(incident_types(), configuration.response_plans(db))
         return {"days": days, **measures(db, non_emergency_types=quiet, repeat_calls=s.repeat_caller_calls,
                                          repeat_days=s.repeat_caller_days, start=now - timedelta(days=days), now=now)}

@@ -53,6 +53,8 @@ def parse(document: Any) -> ResponsePlans:
         raise PlanError("a response-plan file needs a 'plans' mapping")
     plans: dict[str, Plan] = {}
     for name, body in document["plans"].items():
+        if not isinstance(name, str) or not name.strip():
+            raise PlanError("each plan needs a name, e.g. structure_fire")
         if not isinstance(body, dict) or not isinstance(body.get("slots"), list):
             raise PlanError(f"plan {name!r} needs a 'slots' list")
         slots = []
@@ -60,6 +62,8 @@ def parse(document: Any) -> ResponsePlans:
             where = f"plan {name!r} slot {i + 1}"
             if not isinstance(slot, dict) or not slot.get("types"):
                 raise PlanError(f"{where} needs 'types', e.g. [ENGINE]")
+            if not isinstance(slot["types"], list) or not isinstance(slot.get("capabilities", []), list):
+                raise PlanError(f"{where}: 'types' and 'capabilities' must be lists, e.g. [ENGINE] and [als]")
             count = slot.get("count", 1)
             if not isinstance(count, int) or not 1 <= count <= 20:
                 raise PlanError(f"{where}: count must be a whole number from 1 to 20")
@@ -70,7 +74,12 @@ def parse(document: Any) -> ResponsePlans:
         raise PlanError(f"fallback plan {fallback!r} is not defined under 'plans'")
     known = incident_types()
     by_type: dict[str, str] = {}
-    for name, codes in (document.get("types") or {}).items():
+    types = document.get("types") or {}
+    if not isinstance(types, dict):
+        raise PlanError("'types' must map each plan to its APCO codes, e.g. structure_fire: [FIRESTRUC]")
+    for name, codes in types.items():
+        if not isinstance(codes, list):
+            raise PlanError(f"'types' of plan {name!r} must be a list of APCO codes")
         if name not in plans:
             raise PlanError(f"'types' names plan {name!r}, which is not defined under 'plans'")
         for code in codes:

@@ -8,7 +8,7 @@ from starlette.concurrency import run_in_threadpool
 from openpsap.api.deps import Cmd, Reader, allowed
 from openpsap.auth.roles import Role as R
 from openpsap.dispatching import service
-from openpsap.dispatching.plans import default_plans
+from openpsap.configuration.service import response_plans
 from openpsap.dispatching.recommend import default_recommender
 from openpsap.incidents import service as incident_service
 from openpsap.incidents.views import detail
@@ -24,7 +24,7 @@ async def recommendation(incident_id: str, database: Reader, request: Request):
 
     def run() -> dict:
         with database.read() as db:
-            return service.recommend(db, incident_id=incident_id, recommender=recommender, plans=default_plans()).to_json()
+            return service.recommend(db, incident_id=incident_id, recommender=recommender, plans=response_plans(db)).to_json()
 
     return await run_in_threadpool(run)
 
@@ -35,7 +35,7 @@ def dispatch_recommended(incident_id: str, cmd: Cmd, request: Request):
     recommender = default_recommender(request.app.state.settings.road_speeds_kmh)
 
     def run(uow):  # noqa: ANN001, ANN202
-        rec = service.dispatch_recommended(uow, incident_id=incident_id, recommender=recommender, plans=default_plans())
+        rec = service.dispatch_recommended(uow, incident_id=incident_id, recommender=recommender, plans=response_plans(uow.session))
         return {"incident": detail(uow.session, incident_service.get_or_raise(uow.session, incident_id=incident_id)),
                 "recommendation": rec.to_json()}
 

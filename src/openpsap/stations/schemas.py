@@ -22,6 +22,13 @@ class StationCreate(Strict):
     address: str | None = Field(default=None, max_length=300)
 
 
+class StationChange(Strict):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    lat: Lat | None = None
+    lon: Lon | None = None
+    address: str | None = Field(default=None, max_length=300)
+
+
 class AgencyRead(Read):
     id: str
     name: str

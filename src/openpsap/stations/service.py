@@ -46,3 +46,20 @@ def get_station_or_raise(db: Session, *, station_id: str) -> Station:
     if station is None:
         raise NotFound(f"station {station_id} not found", station_id=station_id)
     return station
+
+
+def update_station(
+    uow: UnitOfWork, *, station_id: str, name: str | None = None, lat: float | None = None, lon: float | None = None,
+    address: str | None = None,
+) -> Station:
+    """Rename or move a station (its address, its point). Units waiting there keep their own AVL positions."""
+    station = get_station_or_raise(uow.session, station_id=station_id)
+    wanted = {"name": name, "lat": lat, "lon": lon, "address": address}
+    if (lat is None) != (lon is None):
+        raise InvalidInput("give both lat and lon to move a station", field="lat")
+    changes = {k: v for k, v in wanted.items() if v is not None and v != getattr(station, k)}
+    if not changes:
+        raise InvalidInput(f"nothing to change: station {station_id} already has these values", station_id=station_id)
+    previous = {k: getattr(station, k) for k in changes}
+    uow.emit("station-updated", "station", station_id, {"id": station_id, "changes": changes, "previous": previous})
+    return station

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from openpsap.api.deps import Cmd, Reader, allowed
 from openpsap.auth.roles import Role as R
 from openpsap.stations import service
-from openpsap.stations.schemas import AgencyCreate, AgencyRead, StationCreate, StationRead
+from openpsap.stations.schemas import AgencyCreate, AgencyRead, StationChange, StationCreate, StationRead
 
 router = APIRouter(tags=["stations"])
 STAFF = (R.call_taker, R.dispatcher, R.supervisor, R.field_unit, R.analyst, R.admin, R.outreach)
@@ -33,6 +33,19 @@ def add_station(body: StationCreate, cmd: Cmd):
         ).model_dump(mode="json"),
         status_code=201,
     )
+
+
+@router.patch("/stations/{station_id}", response_model=StationRead, **allowed(R.admin))
+def change_station(station_id: str, body: StationChange, cmd: Cmd, request: Request):
+    """Rename or move a station; a point off the jurisdiction's roads is refused (units there could not be routed)."""
+    if body.lat is not None and body.lon is not None:
+        from openpsap.dispatching.recommend import default_recommender
+
+        default_recommender(request.app.state.settings.road_speeds_kmh).graph.snap(body.lat, body.lon)
+    return cmd.run(
+        lambda uow: StationRead.model_validate(
+            service.update_station(uow, station_id=station_id, name=body.name, lat=body.lat, lon=body.lon, address=body.address)
+        ).model_dump(mode="json"))
 
 
 @router.get("/agencies", response_model=list[AgencyRead], **allowed(*STAFF))

@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-from openpsap.dispatching.plans import default_plans
+from openpsap.dispatching.plans import ResponsePlans, default_plans
 from openpsap.incidents.priority import PriorityScale
 from openpsap.triage.features import FLAG_NAMES as FLAGS
 from openpsap.triage.features import rule_features
@@ -106,15 +106,17 @@ def read_rules(text: str, rules: Rules) -> Findings:
 
 def triage(text: str, context: dict[str, Any] | None = None, *, rules: Rules | None = None,
            scale: PriorityScale | None = None, learned: Learned = "default",
-           answers: dict[str, str] | None = None) -> TriageResult:
-    """`answers`: the protocol answers the call-taker confirmed {question id: answer} (protocol.py)."""
-    return triage_many([text], [context], rules=rules, scale=scale, learned=learned, answers=[answers])[0]
+           answers: dict[str, str] | None = None, plans: ResponsePlans | None = None) -> TriageResult:
+    """`answers`: the protocol answers the call-taker confirmed {question id: answer} (protocol.py).
+    `plans`: the agency's response plans in use (default: the shipped ones)."""
+    return triage_many([text], [context], rules=rules, scale=scale, learned=learned, answers=[answers], plans=plans)[0]
 
 
 def triage_many(texts: list[str], contexts: list[dict[str, Any] | None] | None = None, *, rules: Rules | None = None,
                 scale: PriorityScale | None = None, learned: Learned = "default",
-                answers: list[dict[str, str] | None] | None = None) -> list[TriageResult]:
+                answers: list[dict[str, str] | None] | None = None, plans: ResponsePlans | None = None) -> list[TriageResult]:
     rules = rules or default_rules()
+    plans = plans or default_plans()
     scale = scale or PriorityScale()
     contexts = contexts or [None] * len(texts)
     answers = answers or [None] * len(texts)
@@ -127,7 +129,7 @@ def triage_many(texts: list[str], contexts: list[dict[str, Any] | None] | None =
         embeddings = model.encoder.embed_many([t[-MAX_TEXT:].replace("\x00", " ") for t in texts])
         predictions = model.predict(embeddings, np.stack([f.features() for f in found]))
     version = rules.version + (f"+{model.version}" if model is not None else "")
-    return [_combine(f, p, c, rules, scale, model, version, unavailable, a)
+    return [_combine(f, p, c, rules, scale, model, version, unavailable, plans, a)
             for f, p, c, a in zip(found, predictions, contexts, answers)]
 
 
@@ -151,7 +153,7 @@ def _model(learned: Learned) -> tuple[LearnedTriage | None, str | None]:
 
 def _combine(f: Findings, p: Prediction | None, context: dict[str, Any] | None, rules: Rules,
              scale: PriorityScale, model: LearnedTriage | None, version: str, unavailable: str | None,
-             answers: dict[str, str] | None = None) -> TriageResult:
+             plans: ResponsePlans, answers: dict[str, str] | None = None) -> TriageResult:
     flags, evidence, notes = set(f.flags), list(f.evidence), list(f.notes)
     disciplines = {d for h in f.hits for d in h.cue.disciplines}
     context = context or {}
@@ -183,7 +185,7 @@ def _combine(f: Findings, p: Prediction | None, context: dict[str, Any] | None, 
     if p is not None:
         for code, weight in p.types.items():
             scores[code] += TYPE_NEIGHBOUR_WEIGHT * weight
-    settled = settle(urgency, flags, dict(scores), default_plans(), f.floor)
+    settled = settle(urgency, flags, dict(scores), plans, f.floor)
     leans_low = p is not None and model is not None and urgency == "Medium" and f.floor is None \
         and p.urgency["Low"] >= model.thresholds.low
     if leans_low:
@@ -196,7 +198,7 @@ def _combine(f: Findings, p: Prediction | None, context: dict[str, Any] | None, 
         if d["urgency"] != urgency or d["incident_type"] != settled.incident_type:
             urgency = d["urgency"]
             settled = settle(urgency, flags, {**scores, d["incident_type"]: max(scores.values(), default=0.0) + 10.0},
-                             default_plans(), f.floor)
+                             plans, f.floor)
         evidence.append({"cue": "protocol", "matched": ", ".join(f"{q}={a}" for q, a in d["answers_used"].items()),
                          "effect": f"{d['reason']} -> {d['urgency']}" + ("" if d["confirmed"] else " (answers read "
                                                                           "from the words: confirm them)")})

@@ -9,6 +9,7 @@ from openpsap.api.deps import Reader, allowed
 from openpsap.auth.roles import Role as R
 from openpsap.errors import InvalidInput
 from openpsap.schemas import Strict
+from openpsap.configuration.service import response_plans
 from openpsap.triage import triage
 from openpsap.triage.protocol import default_protocol
 
@@ -60,4 +61,7 @@ def triage_text(body: TriageRequest, request: Request, database: Reader):
             history = triage_context(db, call=call)
         context = {**context, **history, "known_child_caller": bool(context.get("known_child_caller"))
                    or history.get("known_child_caller", False)}
-    return triage(body.text, context or None, scale=request.app.state.priority_scale, answers=answers).to_json()
+    with database.read() as db:
+        plans = response_plans(db)
+    return triage(body.text, context or None, scale=request.app.state.priority_scale, answers=answers,
+                  plans=plans).to_json()

@@ -18,6 +18,12 @@ class UnitCreate(Strict):
     home_station_id: str | None = Field(default=None, max_length=32)
 
 
+class UnitChange(Strict):
+    unit_type: str | None = Field(default=None, min_length=1, max_length=32, description="ENGINE, TRUCK, MEDIC, PATROL, ...")
+    capabilities: list[str] | None = Field(default=None, max_length=20, description="all of them, e.g. [als, transport]")
+    home_station_id: str | None = Field(default=None, min_length=1, max_length=32, description="move the unit to this station")
+
+
 class StatusChange(Strict):
     status: UnitStatus = Field(description="the new EIDO secondary status, e.g. EnRoute, OnScene, InService")
 

@@ -87,3 +87,36 @@ def update_position(uow: UnitOfWork, *, unit_id: str, lat: float, lon: float, at
         )
     uow.emit("unit-position-updated", "unit", unit_id, {"unit_id": unit_id, "lat": lat, "lon": lon, "at": iso(at)})
     return unit
+
+
+def update(
+    uow: UnitOfWork,
+    *,
+    unit_id: str,
+    unit_type: str | None = None,
+    capabilities: list[str] | None = None,
+    home_station_id: str | None = None,
+) -> Unit:
+    """Change a unit's type, capabilities or home station (the roster). A unit moved to another station while
+    available at its old one is placed at the new one, so the recommendation measures from where it now waits."""
+    db = uow.session
+    unit = get_or_raise(db, unit_id=unit_id, for_update=True)
+    changes: dict[str, object] = {}
+    if unit_type is not None and unit_type != unit.unit_type:
+        changes["unit_type"] = unit_type
+    if capabilities is not None and sorted(set(capabilities)) != sorted(set(unit.capabilities)):
+        changes["capabilities"] = sorted(set(capabilities))
+    if home_station_id is not None and home_station_id != unit.home_station_id:
+        station = db.get(Station, home_station_id)
+        if station is None:
+            raise NotFound(f"station {home_station_id} not found", station_id=home_station_id)
+        changes["home_station_id"] = home_station_id
+        old = db.get(Station, unit.home_station_id) if unit.home_station_id else None
+        waiting_there = old is not None and unit.incident_id is None and (unit.lat, unit.lon) == (old.lat, old.lon)
+        if waiting_there or unit.lat is None:
+            changes["lat"], changes["lon"] = station.lat, station.lon
+    if not changes:
+        raise InvalidInput(f"nothing to change: unit {unit_id} already has these values", unit_id=unit_id)
+    previous = {field: getattr(unit, field) for field in changes}
+    uow.emit("unit-updated", "unit", unit_id, {"id": unit_id, "changes": changes, "previous": previous})
+    return unit

@@ -13,20 +13,28 @@ from openpsap.dispatching import service as dispatching
 from openpsap.errors import Forbidden, InvalidInput
 from openpsap.units import service
 from openpsap.units.enums import PrimaryStatus
-from openpsap.units.schemas import PositionUpdate, StatusChange, UnitCreate, UnitRead
+from openpsap.units.enums import UnitStatus
+from openpsap.units.schemas import PositionUpdate, StatusChange, UnitChange, UnitCreate, UnitRead
 
 router = APIRouter(prefix="/units", tags=["units"])
-SEE = (R.call_taker, R.dispatcher, R.supervisor, R.field_unit, R.analyst)
+SEE = (R.call_taker, R.dispatcher, R.supervisor, R.field_unit, R.analyst, R.admin)
 MOVE = (R.dispatcher, R.supervisor, R.field_unit)
+# the admin keeps the roster: a unit in or out of service, never a move on an incident
+ROSTER_STATUSES = frozenset({UnitStatus.OutofService, UnitStatus.InService, UnitStatus.Station, UnitStatus.OffDuty})
 
 
 def out(unit) -> dict[str, Any]:  # noqa: ANN001
     return UnitRead.model_validate(unit).model_dump(mode="json")
 
 
-def _own_unit_only(principal: Principal, unit_id: str) -> None:
-    """A field unit may change only its own unit; dispatchers and supervisors any."""
+def _own_unit_only(principal: Principal, unit_id: str, status: UnitStatus | None = None) -> None:
+    """A field unit may change only its own unit; dispatchers and supervisors any; the admin any unit's service."""
     if principal.roles & {R.dispatcher, R.supervisor}:
+        return
+    if R.admin in principal.roles and status is not None and not principal.roles & {R.field_unit}:
+        if status not in ROSTER_STATUSES:
+            raise Forbidden(f"an admin may put a unit in or out of service ({', '.join(sorted(ROSTER_STATUSES))}), "
+                            f"not {status}: that is the dispatcher's")
         return
     if principal.unit_id != unit_id.upper():
         raise Forbidden(f"user {principal.username} may only update unit {principal.unit_id or '(none assigned)'}")
@@ -57,9 +65,18 @@ def add_unit(body: UnitCreate, cmd: Cmd):
     )
 
 
-@router.post("/{unit_id}/status", response_model=UnitRead, **allowed(*MOVE))
+@router.patch("/{unit_id}", response_model=UnitRead, **allowed(R.admin, R.supervisor))
+def change_unit(unit_id: str, body: UnitChange, cmd: Cmd):
+    """Change a unit's type, capabilities or home station; an audited `unit-updated` event."""
+    return cmd.run(lambda uow: out(service.update(
+        uow, unit_id=unit_id.upper(), unit_type=body.unit_type, capabilities=body.capabilities,
+        home_station_id=body.home_station_id)))
+
+
+@router.post("/{unit_id}/status", response_model=UnitRead, **allowed(*MOVE, R.admin))
 def change_status(unit_id: str, body: StatusChange, cmd: Cmd, principal: CurrentPrincipal):
-    _own_unit_only(principal, unit_id)
+    """Move a unit's status. A field unit moves only its own; an admin only in or out of service."""
+    _own_unit_only(principal, unit_id, body.status)
     return cmd.run(lambda uow: out(dispatching.change_status(uow, unit_id=unit_id.upper(), to=body.status)))
 
 
