@@ -18,7 +18,7 @@ import httpx
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-USERS = {"calltaker": ["call_taker"], "dispatcher": ["dispatcher"], "supervisor": ["supervisor"], "outreach": ["outreach"]}
+USERS = {"calltaker": ["call_taker"], "dispatcher": ["dispatcher"], "supervisor": ["supervisor"], "outreach": ["outreach"], "admin": ["admin"]}
 
 
 def demo_database(folder: Path) -> tuple[str, dict[str, str]]:

@@ -106,6 +106,14 @@ def main() -> None:
             log_in(outreach, base, "outreach", passwords["outreach"], live=False)
             outreach.wait_for_selector(".fu-item[data-kind='school_visit']")
             outreach.screenshot(path=args.out / "outreach-queue.png")
+
+            admin = browser.new_context(viewport=VIEWPORT, bypass_csp=True).new_page()
+            log_in(admin, base, "admin", passwords["admin"], live=False)
+            admin.wait_for_selector("#adm-units tr")
+            admin.locator("#adm-units .adm-out-of-service").nth(3).click()
+            admin.fill("#adm-unit-filter", "FS06")
+            admin.wait_for_timeout(400)
+            admin.screenshot(path=args.out / "admin-roster.png", full_page=True)
             browser.close()
     for png in sorted(args.out.glob("*.png")):
         if shutil.which("pngquant"):  # 256 colours: a third of the size, same picture (apt-get install pngquant)

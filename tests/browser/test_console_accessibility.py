@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import httpx
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import ADMIN, CALL_TAKER
-from tests.browser.pages import ConsolePage
+from tests.browser.pages import ConsolePage, api_headers, events
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
@@ -162,4 +163,45 @@ def test_axe_finds_no_serious_problem_in_the_protocol_and_the_instructions(playw
     expect(taker.page.locator("#ct-prearrival")).to_be_visible()
     expect(taker.page.locator("#ct-protocol")).to_be_visible()
     assert _serious_violations(taker.page) == []
+    ctx.close()
+
+
+def test_the_admin_takes_a_unit_out_of_service_moves_a_station_and_edits_a_plan(playwright_browser, server) -> None:  # noqa: ANN001
+    ctx = playwright_browser.new_context(bypass_csp=True, viewport={"width": 1400, "height": 1000})
+    page = ConsolePage(ctx.new_page(), server).log_in(ADMIN, live=False).page
+    units = page.locator("#adm-units")
+    expect(units.locator("tr[data-unit='E01']")).to_contain_text("InService")
+    page.get_by_role("button", name="Take E01 out of service").click()
+    expect(units.locator("tr[data-unit='E01']")).to_contain_text("OUT OF SERVICE")
+    expect(page.locator("#roster-result")).to_contain_text("no longer recommended")
+    page.get_by_role("button", name="Change E02").click()
+    expect(page.locator("#adm-unit-type")).to_be_focused()
+    page.get_by_label("Capabilities (comma-separated)").fill("fire, pump, als")
+    page.get_by_role("button", name="Save E02").click()
+    expect(units.locator("tr[data-unit='E02']")).to_contain_text("als")
+    page.get_by_label("Latitude of FS02").fill("48.85")  # Paris: off this jurisdiction's map
+    page.get_by_role("button", name="Save station FS02").click()
+    expect(page.locator("#roster-result")).to_contain_text("outside this jurisdiction")
+    page.get_by_label("Name of FS02").fill("Station 2 (North Beach)")
+    page.get_by_role("button", name="Save station FS02").click()
+    expect(page.locator("#roster-result")).to_contain_text("station FS02 changed")
+
+    page.keyboard.press("Alt+c")
+    expect(page.locator("#cfg-key")).to_be_focused()
+    expect(page.locator("#cfg-meta")).to_contain_text("version 0")
+    yaml_box = page.get_by_label("The document (YAML)")
+    good = yaml_box.input_value()
+    yaml_box.fill(good.replace("fallback:", "fallback: nowhere\nunused:", 1))
+    page.get_by_role("button", name="Check and save").click()
+    expect(page.locator("#cfg-result")).to_contain_text("Not saved")
+    yaml_box.fill(good.replace("count: 3", "count: 2", 1))
+    page.get_by_role("button", name="Check and save").click()
+    expect(page.locator("#cfg-result")).to_contain_text("saved as version 1")
+    expect(page.locator("#cfg-meta")).to_contain_text(f"Version 1, set by {ADMIN}")
+    assert _serious_violations(page) == []
+
+    kinds = [e["kind"] for e in events(server)]
+    assert kinds.count("configuration-changed") == 1 and "unit-updated" in kinds and "station-updated" in kinds
+    rec = httpx.get(f"{server}/api/v1/units/E01", headers=api_headers(server, "disp"), timeout=10).json()
+    assert rec["status"] == "OutofService"
     ctx.close()

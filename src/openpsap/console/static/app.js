@@ -1,6 +1,8 @@
 // Boots the console: loads the state, starts the live stream, wires the panels and the keys.
 
 import { AdminScreen } from "./admin.js";
+import { ConfigurationScreen } from "./admin_config.js";
+import { RosterScreen } from "./admin_roster.js";
 import { boot, can, get, me, post } from "./api.js";
 import { CallTaking } from "./calltaking.js";
 import { installCommandLine } from "./cmdline.js";
@@ -71,11 +73,18 @@ async function main() {
   if (!can(...CONSOLE_ROLES) && can("admin")) {
     // the admin manages the centre's users; incidents and the stream are not theirs
     onlyPanel("admin");
-    await new AdminScreen($("admin-body")).load();
-    $("help-body").append(h("dl", {}, [["F1", "this help"], ["Tab", "move between users and their actions"], ["Esc", "close a dialog"]]
+    const parts = [h("div", { id: "admin-users" }), h("div", { id: "admin-roster" }), h("div", { id: "admin-config" })];
+    $("admin-body").append(...parts);
+    await Promise.all([new AdminScreen(parts[0]).load(), new RosterScreen(parts[1]).load(), new ConfigurationScreen(parts[2]).load()]);
+    $("help-body").append(h("dl", {}, [["F1", "this help"], ["Tab", "move between users, units, stations and their actions"],
+      ["Alt+U / Alt+R / Alt+C", "jump to users / roster / configuration"], ["Esc", "close a dialog"]]
       .map(([k, what]) => [h("dt", {}, h("kbd", {}, k)), h("dd", {}, what)])));
     $("help-button").addEventListener("click", () => $("help-dialog").showModal());
-    document.addEventListener("keydown", (e) => { if (e.key === "F1") { e.preventDefault(); $("help-dialog").showModal(); } });
+    const jump = { u: "#admin-users button", r: "#admin-roster button", c: "#cfg-key" };
+    document.addEventListener("keydown", (e) => {
+      if (e.key === "F1") { e.preventDefault(); $("help-dialog").showModal(); }
+      else if (e.altKey && jump[e.key.toLowerCase()]) { e.preventDefault(); document.querySelector(jump[e.key.toLowerCase()])?.focus(); }
+    });
     document.body.dataset.ready = "true";
     return;
   }
