@@ -13,6 +13,7 @@ from openpsap import __version__
 from openpsap.api import errors
 from openpsap.api import events as events_views
 from openpsap.api import meta as meta_views
+from openpsap.api import openapi
 from openpsap.api.bus import EventBus
 from openpsap.auth import views as auth_views
 from openpsap.calls import views as call_views
@@ -75,6 +76,7 @@ def create_app(settings: Settings, *, database: Database | None = None, clock: C
     console_views.install(app)  # the console at /, its static files and the basemap
 
     errors.install(app)
+    openapi.install(app)
     app.add_middleware(errors.BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(errors.NoNulInUrl)
     return app

@@ -222,6 +222,7 @@ def check_route(api: Api, route: RouteInfo) -> list[str]:
     make_body = SAMPLE_BODIES.get(route.id)
     body = make_body(ids) if make_body else None
     public = PUBLIC in route.roles
+    declared = api.client.app.openapi()["paths"][route.path][route.method.lower()]["responses"]
 
     def send(label: str, headers: dict[str, str]) -> Any:
         r = api.client.request(route.method, url, json=body, headers=headers)
@@ -230,6 +231,8 @@ def check_route(api: Api, route: RouteInfo) -> list[str]:
             problems.append(f"{where}: {r.status_code} {r.text[:200]}")
         if r.status_code >= 400 and (shape := error_shape_problem(r)):
             problems.append(f"{where}: {r.status_code} {shape}")
+        if str(r.status_code) not in declared:
+            problems.append(f"{where}: answered {r.status_code}, which its OpenAPI entry does not declare ({sorted(declared)})")
         return r
 
     def expect(label: str, r: Any, wanted: int) -> None:
