@@ -49,12 +49,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_server(database_url: str, port: int | None = None) -> Iterator[str]:
-    """Yields the API base URL; the server is SIGKILLed on exit (no graceful shutdown)."""
+def live_server(database_url: str, port: int | None = None, env: dict[str, str] | None = None) -> Iterator[str]:
+    """Yields the API base URL; the server is SIGKILLed on exit (no graceful shutdown). `env`: extra settings
+    (OPENPSAP_*)."""
     port = port or free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "openpsap", "serve", "--port", str(port), "--database-url", database_url, "--log-level", "warning"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True, env={**os.environ, **(env or {})},
     )
     base = f"http://127.0.0.1:{port}/api/v1"
     try:
