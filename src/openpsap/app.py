@@ -27,6 +27,7 @@ from openpsap.dispatching import views as dispatching_views
 from openpsap.geo import views as geo_views
 from openpsap.incidents import views as incident_views
 from openpsap.incidents.priority import PriorityScale
+from openpsap.mdt import views as mdt_views
 from openpsap.stations import views as station_views
 from openpsap.supervision import views as supervision_views
 from openpsap.triage import views as triage_views
@@ -69,7 +70,7 @@ def create_app(settings: Settings, *, database: Database | None = None, clock: C
     for router in (
         meta_views.router, auth_views.router, call_views.router, incident_views.router,
         unit_views.router, station_views.router, events_views.router, dispatching_views.router,
-        geo_views.router, triage_views.router, care_views.router, supervision_views.router, configuration_views.router,
+        geo_views.router, triage_views.router, care_views.router, supervision_views.router, configuration_views.router, mdt_views.router,
     ):
         app.include_router(router, prefix=API)
     app.include_router(care_views.page)  # the public story at /public (no login)

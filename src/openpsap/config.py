@@ -34,7 +34,7 @@ class Settings(BaseSettings):
         default_factory=dict,
         description='Response speeds per OSM road class overriding the defaults of routing/speeds.py; JSON, e.g. {"residential": 25, "primary": 40}.',
     )
-    care_config: str = Field(default="", description="Path of the agency's care-pathway YAML (outcomes, follow-up kinds, referrals); empty: the shipped data/care.yaml.")
+    care_config: str = Field(default="", description="Path of the agency's care-pathway YAML (outcomes, follow-up kinds, referrals), used until an admin sets the care settings in the event log; empty: the shipped data/care.yaml.")
     repeat_caller_calls: int = Field(default=5, ge=2, le=1000,
                                      description="A number with this many calls within repeat_caller_days is a repeat caller (care-plan review).")
     repeat_caller_days: int = Field(default=30, ge=1, le=365, description="The window of the repeat-caller rule, in days.")
@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     public_types: list[str] = Field(default_factory=list, description='APCO types the public page may list; JSON, e.g. ["FSTRU", "MVA"]; empty: all but children, mental-health, domestic-violence and sexual-assault types, which never appear unless a public-information officer approves a summary.')
     public_street_delay_minutes: float = Field(default=60, ge=0, le=10_080, description="A public incident's street is shown only once it has been closed this long.")
     min_available_units: dict[str, int] = Field(default_factory=dict, description='The supervisor is alerted when fewer units of a type are available; JSON, e.g. {"MEDIC": 3, "ENGINE": 4}.')
+    avl_history_hours: float = Field(default=24, gt=0, le=24 * 90, description="How long AVL fixes (unit positions) are kept; the latest of each unit stays on the unit.")
+    unit_incident_grace_minutes: float = Field(default=60, ge=0, le=24 * 60, description="How long after it cleared an incident a field unit may still read it and add notes, care outcomes and a follow-up.")
     stream_poll_seconds: float = Field(
         default=0.5,
         description="How often a live stream looks for events written by other server processes.",

@@ -9,9 +9,9 @@ from openpsap.eventlog.models import EventRecord
 from openpsap.idempotency import IdempotencyRecord
 from openpsap.incidents.models import Counter, Incident, Note
 from openpsap.stations.models import Agency, Station
-from openpsap.units.models import Assignment, Unit
+from openpsap.units.models import Assignment, Unit, UnitPosition
 
 __all__ = [
     "Agency", "ApiToken", "Assignment", "Base", "Call", "CarePlan", "ConfigurationDocument", "FollowUp", "IncidentCare", "Counter", "Credential", "EventRecord",
-    "IdempotencyRecord", "Incident", "Note", "PublicSummary", "Station", "Unit", "User",
+    "IdempotencyRecord", "Incident", "Note", "PublicSummary", "Station", "Unit", "UnitPosition", "User",
 ]

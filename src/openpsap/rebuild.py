@@ -1,6 +1,7 @@
 """Rebuild every current-state table from the event log alone, in one transaction.
 
-Credentials, tokens and idempotency records are not views of the log and are left alone.
+Credentials, tokens and idempotency records are not views of the log and are left alone; AVL fixes are kept out of
+the log (units/avl.py), so each unit is put back at its latest fix when that is newer than the log knows.
 """
 
 from __future__ import annotations
@@ -43,6 +44,9 @@ def rebuild(db: Database, *, progress: Callable[[int, int], None] | None = None)
             done += len(batch)
             if progress:
                 progress(done, total)
+        from openpsap.units.avl import overlay_latest
+
+        overlay_latest(session)
         session.commit()
     return done
 

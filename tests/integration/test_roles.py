@@ -134,6 +134,8 @@ PG_SAMPLE = [
 
 def path_values(api: Api) -> dict[str, str]:
     incident = open_incident(api)
+    # M10 (the field_unit user's unit) is on the incident: a field unit reaches only incidents it is assigned to
+    assert api.post("dispatcher", f"/incidents/{incident}/dispatch", {"units": ["M10"]}).status_code == 200
     call = api.post("call_taker", "/calls", {"channel": "voice", "caller_number": "415-555-0100"})
     assert call.status_code == 201, call.text
     # unit M10 is crewed by the field_unit user, so field_unit passes its own-unit check as well
@@ -467,6 +469,11 @@ def test_the_stream_lets_exactly_its_reader_roles_in(sqlite_api: Api, role: str)
         if role in readers:
             event = ws.receive_json()
             assert event["seq"] == last_seq, event
+        elif role == "field_unit":  # in, but it sees only its own unit (M10) and the incidents it is assigned to
+            incident = open_incident(sqlite_api)
+            assert sqlite_api.post("dispatcher", f"/incidents/{incident}/dispatch", {"units": ["M10"]}).status_code == 200
+            event = ws.receive_json()
+            assert event["kind"] == "unit-dispatched" and event["subject_id"] == "M10", event
         else:
             message, code = _closed_with(ws)
             assert code == 4403, f"{role}: closed with {code}"

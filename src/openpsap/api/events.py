@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from datetime import timedelta
 
 from fastapi import APIRouter, Query, WebSocket, WebSocketDisconnect
 from starlette.concurrency import run_in_threadpool
@@ -16,10 +17,16 @@ from starlette.concurrency import run_in_threadpool
 from openpsap.api.deps import PRINCIPAL_CACHE_SECONDS, Reader, allowed, bearer_or_cookie, principal_for
 from openpsap.auth.roles import Role as R
 from openpsap.errors import CADError
+from openpsap.dispatching.service import unit_incidents
 from openpsap.eventlog import service as eventlog
+from openpsap.units import avl
+from openpsap.units.field_scope import FieldScope
 
 router = APIRouter(tags=["events"])
 READERS = frozenset({R.call_taker, R.dispatcher, R.supervisor, R.analyst, R.admin})
+# a field unit streams too, but sees only its own unit and the incidents it is assigned to (units/field_scope.py)
+STREAM_READERS = READERS | {R.field_unit}
+MAX_FIXES = 1000  # AVL fixes read per loop; only each unit's latest is sent
 BATCH = 500
 MAX_SEQ = 2**63 - 1  # event seq is a 64-bit integer on both databases
 
@@ -36,11 +43,29 @@ def _read_batch(app, after: int) -> list[dict]:  # noqa: ANN001
         return [eventlog.to_json(e) for e in eventlog.after(session, seq=after, limit=BATCH)]
 
 
+def _read_fixes(app, after_id: int, unit_id: str | None) -> tuple[list[dict], int]:  # noqa: ANN001
+    """The latest new AVL fix of each unit (of `unit_id` only, for a field unit) and the last fix id read."""
+    with app.state.db.read() as session:
+        fixes = avl.fixes_after(session, after_id=after_id, unit_id=unit_id, limit=MAX_FIXES)
+        latest = {f.unit_id: avl.as_json(f) for f in fixes}
+        return list(latest.values()), (fixes[-1].id if fixes else after_id)
+
+
+def _start(app, unit_id: str | None) -> tuple[FieldScope | None, int]:  # noqa: ANN001
+    grace = timedelta(minutes=app.state.settings.unit_incident_grace_minutes)
+    with app.state.db.read() as session:
+        scope = None
+        if unit_id is not None:
+            scope = FieldScope(unit_id, set(unit_incidents(session, unit_id=unit_id, now=app.state.clock.now(), grace=grace)))
+        return scope, avl.last_fix_id(session)
+
+
 @router.websocket("/stream")
 async def stream(websocket: WebSocket, after: int = 0):
-    """Roles: call_taker, dispatcher, supervisor, analyst, admin. Token in the Authorization header
-    or the session cookie (never in the URL). Closes with 4401 (no/bad login), 4403 (role)
-    or 4422 (bad after)."""
+    """Roles: call_taker, dispatcher, supervisor, analyst, admin, and field_unit (its own unit and the incidents it
+    is assigned to only). Token in the Authorization header or the session cookie (never in the URL). Closes with
+    4401 (no/bad login), 4403 (role) or 4422 (bad after). Besides the log's events (each with its seq), AVL
+    positions arrive as `{"kind": "unit-position", ...}` messages without a seq (they are not in the log)."""
     app = websocket.app
     await websocket.accept()
     try:
@@ -50,8 +75,10 @@ async def stream(websocket: WebSocket, after: int = 0):
         await websocket.send_json(exc.to_json())
         await websocket.close(code=4401)
         return
-    if not principal.roles & READERS:
-        await websocket.send_json({"error": "forbidden", "message": "this role may not read the event stream", "details": {}})
+    field_unit = not principal.roles & READERS
+    if not principal.roles & STREAM_READERS or (field_unit and not principal.unit_id):
+        said = "this user crews no unit" if principal.roles & STREAM_READERS else "this role may not read the event stream"
+        await websocket.send_json({"error": "forbidden", "message": said, "details": {}})
         await websocket.close(code=4403)
         return
     if not 0 <= after <= MAX_SEQ:
@@ -61,6 +88,7 @@ async def stream(websocket: WebSocket, after: int = 0):
     waiter = bus.subscribe()
     closed = asyncio.ensure_future(_until_disconnect(websocket))
     last = after
+    scope, fix_last = await run_in_threadpool(_start, app, principal.unit_id if field_unit else None)
     checked = time.monotonic()
     try:
         while not closed.done():
@@ -74,9 +102,13 @@ async def stream(websocket: WebSocket, after: int = 0):
                     return
             waiter.clear()
             batch = await run_in_threadpool(_read_batch, app, last)
-            for event in batch:
+            for event in batch if scope is None else scope.admit(batch):
                 await websocket.send_json(event)
-                last = event["seq"]
+            if batch:
+                last = batch[-1]["seq"]
+            fixes, fix_last = await run_in_threadpool(_read_fixes, app, fix_last, scope.unit_id if scope else None)
+            for fix in fixes:
+                await websocket.send_json(fix)
             if len(batch) == BATCH:
                 continue
             wake = asyncio.ensure_future(waiter.wait())

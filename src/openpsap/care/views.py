@@ -13,6 +13,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse
 from pydantic import Field
 
+from openpsap.api import field
 from openpsap.api.deps import Cmd, CurrentPrincipal, Reader, allowed, public
 from openpsap.auth.roles import Role as R
 from openpsap.care import callbacks, followups, history, service
@@ -173,16 +174,17 @@ def _config(request: Request):  # noqa: ANN202
         return configuration.care_settings(db, request.app.state.settings.care_config or None)
 
 
-@router.get("/care/config", **allowed(R.call_taker, R.dispatcher, R.supervisor, R.outreach, R.analyst))
+@router.get("/care/config", **allowed(R.call_taker, R.dispatcher, R.supervisor, R.outreach, R.analyst, R.field_unit))
 def get_care_config(request: Request):
     """Care outcomes, follow-up kinds and referral destinations of this agency."""
     return _config(request).to_json()
 
 
-@router.post("/incidents/{incident_id}/care-outcomes", **allowed(*CLOSE))
-def record_care_outcomes(incident_id: str, body: CareOutcomes, cmd: Cmd, request: Request):
+@router.post("/incidents/{incident_id}/care-outcomes", **allowed(*CLOSE, R.field_unit))
+def record_care_outcomes(incident_id: str, body: CareOutcomes, cmd: Cmd, request: Request, principal: CurrentPrincipal):
     """What really happened (e.g. child caller - 911 education given - guardian contacted); opens the
-    follow-ups each outcome calls for."""
+    follow-ups each outcome calls for. A field unit: on an incident it is assigned to (or just cleared)."""
+    field.check_incident(request.app, principal, incident_id)
     config = _config(request)
     return cmd.run(lambda uow: followups.record_outcomes(uow, incident_id=incident_id, outcomes=body.outcomes,
                                                          note=body.note, config=config))
@@ -202,8 +204,13 @@ def follow_up_queue(database: Reader, request: Request, principal: CurrentPrinci
         return tasks
 
 
-@router.post("/follow-ups", status_code=201, **allowed(*CARE_TEAM, R.call_taker, R.dispatcher))
-def create_follow_up(body: FollowUpCreate, cmd: Cmd, request: Request):
+@router.post("/follow-ups", status_code=201, **allowed(*CARE_TEAM, R.call_taker, R.dispatcher, R.field_unit))
+def create_follow_up(body: FollowUpCreate, cmd: Cmd, request: Request, principal: CurrentPrincipal):
+    """A task for the outreach team (e.g. a school visit). A field unit: for an incident it is assigned to."""
+    if field.field_only(principal):
+        if body.incident_id is None:
+            raise InvalidInput("a field unit asks for a follow-up on its incident: give incident_id", field="incident_id")
+        field.check_incident(request.app, principal, body.incident_id)
     config = _config(request)
     return cmd.run(lambda uow: followups.create(uow, kind=body.kind, config=config, incident_id=body.incident_id,
                                                 caller_number=body.caller_number, referral=body.referral,

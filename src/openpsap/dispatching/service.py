@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import datetime, timedelta
 from functools import lru_cache
 
-from sqlalchemy import String, cast, select
+from sqlalchemy import String, cast, or_, select
 from sqlalchemy.orm import Session
 
+from openpsap.clock import iso
 from openpsap.commands import UnitOfWork
 from openpsap.dispatching.plans import ResponsePlans
 from openpsap.dispatching.recommend import Recommendation, Recommender, UnitView
-from openpsap.errors import Conflict, InvalidInput, InvalidTransition
+from openpsap.errors import Conflict, Forbidden, InvalidInput, InvalidTransition
 from openpsap.incidents import lifecycle as incident_rules
 from openpsap.incidents import service as incident_service
 from openpsap.incidents.enums import IncidentStatus
@@ -46,8 +48,8 @@ def _refresh_incident_status(uow: UnitOfWork, incident: Incident) -> None:
         uow.emit("incident-status-changed", "incident", incident.id, {"id": incident.id, "from": current, "to": new})
 
 
-def _clear(uow: UnitOfWork, unit: Unit, to: UnitStatus = UnitStatus.InService) -> None:
-    data = {"unit_id": unit.id, "incident_id": unit.incident_id, "assignment_id": unit.assignment_id, "to": to}
+def _clear(uow: UnitOfWork, unit: Unit, to: UnitStatus = UnitStatus.InService, extra: dict | None = None) -> None:
+    data = {"unit_id": unit.id, "incident_id": unit.incident_id, "assignment_id": unit.assignment_id, "to": to, **(extra or {})}
     uow.emit("unit-cleared", "unit", unit.id, data)
 
 
@@ -79,20 +81,34 @@ def dispatch(uow: UnitOfWork, *, incident_id: str, unit_ids: list[str]) -> list[
     return units
 
 
-def change_status(uow: UnitOfWork, *, unit_id: str, to: UnitStatus) -> Unit:
-    """Move a unit (EnRoute, OnScene, Transporting, Hospital, InService, OutofService, ...)."""
+def change_status(uow: UnitOfWork, *, unit_id: str, to: UnitStatus, expected_incident_id: str | None = None,
+                  device_at: datetime | None = None) -> Unit:
+    """Move a unit (EnRoute, OnScene, Transporting, Hospital, InService, OutofService, ...).
+
+    `expected_incident_id`: the incident the unit's screen showed when the change was made (perhaps long ago, in a
+    dead zone); refused when the unit is no longer on it. `device_at`: when it was made; recorded beside the time
+    the server received it. The event records the unit's last known position."""
     db = uow.session
     peek = unit_service.get_or_raise(db, unit_id=unit_id)
+    if expected_incident_id is not None and peek.incident_id != expected_incident_id:
+        now_on = f"it is now on {peek.incident_id}" if peek.incident_id else f"it is {peek.status} on no incident"
+        raise Conflict(f"not applied: {to} for unit {unit_id} on {expected_incident_id}, but {now_on} (reassigned, "
+                       "cleared or closed meanwhile)", unit_id=unit_id, incident_id=expected_incident_id,
+                       current_incident_id=peek.incident_id, status=str(peek.status))
     incident = incident_service.get_or_raise(db, incident_id=peek.incident_id, for_update=True) if peek.incident_id else None
     unit = unit_service.get_or_raise(db, unit_id=unit_id, for_update=True)
     if incident is not None and unit.incident_id != incident.id:
         raise InvalidTransition(f"unit {unit_id} changed while this command ran; send it again", unit_id=unit_id)
     current = UnitStatus(unit.status)
     unit_rules.check_move(unit.id, current, to, unit.incident_id)
+    where = {"lat": unit.lat, "lon": unit.lon, "position_at": iso(unit.position_at) if unit.position_at else None}
+    if device_at is not None:
+        where["device_at"] = iso(device_at)
     if current in COMMITTED and to not in COMMITTED:
-        _clear(uow, unit, to)
+        _clear(uow, unit, to, where)
     else:
-        uow.emit("unit-status-changed", "unit", unit.id, {"unit_id": unit.id, "from": current, "to": to, "incident_id": unit.incident_id})
+        uow.emit("unit-status-changed", "unit", unit.id,
+                 {"unit_id": unit.id, "from": current, "to": to, "incident_id": unit.incident_id, **where})
     if incident is not None:
         _refresh_incident_status(uow, incident)
     return unit
@@ -171,3 +187,16 @@ def dispatch_recommended(uow: UnitOfWork, *, incident_id: str, recommender: Reco
         )
     dispatch(uow, incident_id=incident_id, unit_ids=recommendation.unit_ids)
     return recommendation
+
+
+def unit_incidents(db: Session, *, unit_id: str, now: datetime, grace: timedelta) -> list[str]:
+    """The incidents a unit is assigned to, or cleared from less than `grace` ago (a late note, its outcome)."""
+    stmt = select(Assignment.incident_id).where(
+        Assignment.unit_id == unit_id, or_(Assignment.cleared_at.is_(None), Assignment.cleared_at >= now - grace))
+    return sorted(set(db.scalars(stmt)))
+
+
+def check_unit_on_incident(db: Session, *, unit_id: str | None, incident_id: str, now: datetime, grace: timedelta) -> None:
+    """A field unit acts only on the incidents it is assigned to (or just cleared); Forbidden otherwise."""
+    if unit_id is None or incident_id not in unit_incidents(db, unit_id=unit_id, now=now, grace=grace):
+        raise Forbidden(f"unit {unit_id or '(none)'} is not assigned to incident {incident_id}", incident_id=incident_id)

@@ -48,7 +48,7 @@ EVENT_KINDS: dict[str, str] = {
     "public-summary-withdrawn": "The public summary of an incident was withdrawn: incident_id.",
     # units
     "unit-dispatched": "A unit was assigned to an incident: unit_id, incident_id, assignment_id.",
-    "unit-status-changed": "A unit's status moved: unit_id, from, to, incident_id.",
-    "unit-cleared": "A unit left its incident and is available: unit_id, incident_id, assignment_id.",
-    "unit-position-updated": "An AVL fix: unit_id, lat, lon, at.",
+    "unit-status-changed": "A unit's status moved: unit_id, from, to, incident_id; lat, lon, position_at (its last known position); device_at (when tapped on the unit's screen, if sent later).",
+    "unit-cleared": "A unit left its incident and is available: unit_id, incident_id, assignment_id, to; lat, lon, position_at, device_at as for a status change.",
+    "unit-position-updated": "An AVL fix: unit_id, lat, lon, at. No longer written: fixes are kept out of the log (the unit_positions table); older logs still hold them.",
 }

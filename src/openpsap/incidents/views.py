@@ -8,7 +8,8 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from sqlalchemy.orm import Session
 
-from openpsap.api.deps import Cmd, Reader, allowed
+from openpsap.api import field
+from openpsap.api.deps import Cmd, CurrentPrincipal, Reader, allowed
 from openpsap.auth.roles import Role as R
 from openpsap.dispatching import service as dispatching
 from openpsap.eventlog import service as eventlog
@@ -73,9 +74,14 @@ def create_incident(body: IncidentCreate, cmd: Cmd, request: Request):
 
 
 @router.get("", response_model=list[IncidentRead], **allowed(*SEE))
-def list_incidents(database: Reader, open: bool = False, status: IncidentStatus | None = None, limit: int = 200):  # noqa: A002
+def list_incidents(database: Reader, request: Request, principal: CurrentPrincipal, open: bool = False,  # noqa: A002
+                   status: IncidentStatus | None = None, limit: int = 200):
+    """Incidents, newest first. A field unit gets only those it is assigned to."""
+    only = field.own_incidents(request.app, principal)
     with database.read() as db:
         incidents = service.list_incidents(db, open_only=open, status=status, limit=max(1, min(limit, 1000)))
+        if only is not None:
+            incidents = [i for i in incidents if i.id in only]
         counts = service.call_counts(db, incident_ids=[i.id for i in incidents])
         return [{**out(i), "call_count": counts.get(i.id, 0)} for i in incidents]
 
@@ -98,7 +104,10 @@ def nearby_incidents(request: Request, database: Reader, lat: float = Query(ge=-
 
 
 @router.get("/{incident_id}", response_model=IncidentDetail, **allowed(*SEE))
-def get_incident(incident_id: str, database: Reader):
+def get_incident(incident_id: str, database: Reader, request: Request, principal: CurrentPrincipal):
+    """The incident with its calls (what the callers said), units, assignments and notes. A field unit: only an
+    incident it is assigned to."""
+    field.check_incident(request.app, principal, incident_id)
     with database.read() as db:
         return detail(db, service.get_or_raise(db, incident_id=incident_id))
 
@@ -122,7 +131,9 @@ def update_incident(incident_id: str, body: IncidentUpdate, cmd: Cmd, request: R
 
 
 @router.post("/{incident_id}/notes", status_code=201, response_model=NoteRead, **allowed(*EDIT, R.field_unit))
-def add_note(incident_id: str, body: NoteCreate, cmd: Cmd):
+def add_note(incident_id: str, body: NoteCreate, cmd: Cmd, request: Request, principal: CurrentPrincipal):
+    """A note on the incident's timeline. A field unit: only on an incident it is assigned to (or just cleared)."""
+    field.check_incident(request.app, principal, incident_id)
     return cmd.run(
         lambda uow: NoteRead.model_validate(service.add_note(uow, incident_id=incident_id, text=body.text)).model_dump(mode="json"),
         status_code=201,

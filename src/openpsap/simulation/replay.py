@@ -45,6 +45,7 @@ from openpsap.simulation.clock import SimClock
 from openpsap.simulation.loaders import HistoricalCall, Loaded
 from openpsap.stations import service as station_service
 from openpsap.stations.seed import FIRE, POLICE, PRIVATE_EMS, RosterUnit, sf_stations
+from openpsap.units import avl
 from openpsap.units import service as unit_service
 from openpsap.units.enums import UnitStatus
 from openpsap.units.models import Assignment, Unit
@@ -328,7 +329,7 @@ class Replay:
         if to in (UnitStatus.InService, UnitStatus.Hospital):
             self.freed += 1
         if to is UnitStatus.OnScene and call.lat is not None:
-            unit_service.update_position(uow, unit_id=unit_id, lat=call.lat, lon=call.lon, at=uow.now)
+            avl.record_fix(uow.session, unit_id=unit_id, lat=call.lat, lon=call.lon, at=uow.now, now=uow.now)
         if to is UnitStatus.InService:
             del self.assignment[unit_id]
             self.open_units[incident_id].discard(unit_id)
@@ -340,7 +341,7 @@ class Replay:
         if unit_id in self.assignment:
             return  # sent to another incident on the way back
         unit = self.roster[unit_id]
-        unit_service.update_position(uow, unit_id=unit_id, lat=unit.lat, lon=unit.lon, at=uow.now)
+        avl.record_fix(uow.session, unit_id=unit_id, lat=unit.lat, lon=unit.lon, at=uow.now, now=uow.now)
 
     def _maybe_close(self, uow: UnitOfWork, incident_id: str) -> None:
         if not self.open_units[incident_id]:

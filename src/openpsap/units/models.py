@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Float, ForeignKey, String
+from sqlalchemy import JSON, BigInteger, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from openpsap.db import Base, UTCDateTime
@@ -42,3 +42,19 @@ class Assignment(Base):
     transporting_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     hospital_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class UnitPosition(Base):
+    """One AVL fix. High-volume, so kept out of the ordered event log: a bounded history (settings.avl_history_hours),
+    the latest on the unit's row; a status change records the unit's position in its event."""
+
+    __tablename__ = "unit_positions"
+    __table_args__ = (Index("ix_unit_positions_unit_at", "unit_id", "device_at"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    unit_id: Mapped[str] = mapped_column(String(16))
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    accuracy_m: Mapped[float | None] = mapped_column(Float)
+    device_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -26,12 +26,19 @@ class UnitChange(Strict):
 
 class StatusChange(Strict):
     status: UnitStatus = Field(description="the new EIDO secondary status, e.g. EnRoute, OnScene, InService")
+    incident_id: str | None = Field(default=None, max_length=16, description="the incident the unit's screen showed; "
+                                    "refused (409) if the unit is no longer on it (reassigned, cleared or closed meanwhile)")
+    at: datetime | None = Field(default=None, description="when it was tapped on the device (a queued change sent later "
+                                "keeps it); the event records this and the time received")
+
+    _at_in_range = field_validator("at")(lambda value: utc_representable(value, "at"))
 
 
 class PositionUpdate(Strict):
     lat: Lat
     lon: Lon
     at: datetime | None = Field(default=None, description="time of the fix; default now")
+    accuracy_m: float | None = Field(default=None, ge=0, le=100_000, description="the device's accuracy, metres")
 
     _at_in_range = field_validator("at")(lambda value: utc_representable(value, "at"))
 

@@ -1,14 +1,12 @@
-"""The unit roster: add units, read them, AVL positions."""
+"""The unit roster: add units, read them, change their type, capabilities or home station."""
 
 from __future__ import annotations
 
 import re
-from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from openpsap.clock import iso
 from openpsap.commands import UnitOfWork
 from openpsap.db import get_locked
 from openpsap.errors import Conflict, InvalidInput, NotFound
@@ -75,18 +73,6 @@ def add(
     }
     uow.emit("unit-added", "unit", unit_id, data)
     return db.get(Unit, unit_id)
-
-
-def update_position(uow: UnitOfWork, *, unit_id: str, lat: float, lon: float, at: datetime | None) -> Unit:
-    unit = get_or_raise(uow.session, unit_id=unit_id, for_update=True)
-    at = at or uow.now
-    if unit.position_at is not None and at < unit.position_at:
-        raise Conflict(
-            f"unit {unit_id} already has a newer position (from {iso(unit.position_at)}); older AVL fix ignored",
-            unit_id=unit_id,
-        )
-    uow.emit("unit-position-updated", "unit", unit_id, {"unit_id": unit_id, "lat": lat, "lon": lon, "at": iso(at)})
-    return unit
 
 
 def update(

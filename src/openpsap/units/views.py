@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from datetime import timedelta
+
+from fastapi import APIRouter, Request
 
 from openpsap.api.deps import Cmd, CurrentPrincipal, Reader, allowed
 from openpsap.auth.roles import Role as R
 from openpsap.auth.service import Principal
 from openpsap.dispatching import service as dispatching
 from openpsap.errors import Forbidden, InvalidInput
-from openpsap.units import service
+from openpsap.units import avl, service
 from openpsap.units.enums import PrimaryStatus
 from openpsap.units.enums import UnitStatus
 from openpsap.units.schemas import PositionUpdate, StatusChange, UnitChange, UnitCreate, UnitRead
@@ -75,14 +77,32 @@ def change_unit(unit_id: str, body: UnitChange, cmd: Cmd):
 
 @router.post("/{unit_id}/status", response_model=UnitRead, **allowed(*MOVE, R.admin))
 def change_status(unit_id: str, body: StatusChange, cmd: Cmd, principal: CurrentPrincipal):
-    """Move a unit's status. A field unit moves only its own; an admin only in or out of service."""
+    """Move a unit's status. A field unit moves only its own; an admin only in or out of service. `incident_id`
+    (what the unit's screen showed) and `at` (when it was tapped) make a change queued in a dead zone safe to send
+    later: it is refused if the unit is no longer on that incident."""
     _own_unit_only(principal, unit_id, body.status)
-    return cmd.run(lambda uow: out(dispatching.change_status(uow, unit_id=unit_id.upper(), to=body.status)))
+    _zoned(body.at)
+    return cmd.run(lambda uow: out(dispatching.change_status(
+        uow, unit_id=unit_id.upper(), to=body.status, expected_incident_id=body.incident_id, device_at=body.at)))
+
+
+def _zoned(at) -> None:  # noqa: ANN001
+    if at is not None and at.tzinfo is None:
+        raise InvalidInput("at needs a time zone, e.g. 2026-11-27T10:00:00Z", field="at")
 
 
 @router.put("/{unit_id}/position", response_model=UnitRead, **allowed(*MOVE))
-def update_position(unit_id: str, body: PositionUpdate, cmd: Cmd, principal: CurrentPrincipal):
+def update_position(unit_id: str, body: PositionUpdate, principal: CurrentPrincipal, request: Request):
+    """An AVL fix. Kept out of the event log (a bounded history; the latest on the unit, which the recommendation
+    uses); live consoles get it on the stream as a `unit-position` message without a seq."""
     _own_unit_only(principal, unit_id)
-    if body.at is not None and body.at.tzinfo is None:
-        raise InvalidInput("at needs a time zone, e.g. 2026-11-27T10:00:00Z", field="at")
-    return cmd.run(lambda uow: out(service.update_position(uow, unit_id=unit_id.upper(), lat=body.lat, lon=body.lon, at=body.at)))
+    _zoned(body.at)
+    state = request.app.state
+    now = state.clock.now()
+    with state.db.write() as db:
+        unit = avl.record_fix(db, unit_id=unit_id.upper(), lat=body.lat, lon=body.lon, at=body.at or now, now=now,
+                              accuracy_m=body.accuracy_m, keep=timedelta(hours=state.settings.avl_history_hours))
+        data = out(unit)
+        db.commit()
+    state.bus.notify(state.bus.last_seq)
+    return data

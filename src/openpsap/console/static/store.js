@@ -34,6 +34,14 @@ export class Store extends EventTarget {
   }
 
   apply(event) {
+    if (event.kind === "unit-position") { // an AVL fix: live only, not in the event log
+      const unit = this.units.get(event.unit_id);
+      if (unit) {
+        Object.assign(unit, { lat: event.lat, lon: event.lon, position_at: event.at });
+        this.emit("units", { id: unit.id });
+      }
+      return;
+    }
     if (event.subject_type === "unit") {
       const unit = this.units.get(event.subject_id);
       if (unit && event.kind === "unit-status-changed") {

@@ -1,0 +1,39 @@
+"""A field unit reaches only its own unit and the incidents it is assigned to: the web edge's check, used by every
+route a field unit may call with an incident in it (the role x route matrix tests the refusals)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from openpsap.auth.roles import Role as R
+from openpsap.auth.service import Principal
+from openpsap.dispatching.service import check_unit_on_incident, unit_incidents
+
+OFFICE = frozenset({R.call_taker, R.dispatcher, R.supervisor, R.analyst, R.outreach, R.admin})
+
+
+def field_only(principal: Principal) -> bool:
+    """A user whose only working role is field_unit (a supervisor who also crews a unit sees everything)."""
+    return R.field_unit in principal.roles and not principal.roles & OFFICE
+
+
+def _grace(app: Any) -> timedelta:
+    return timedelta(minutes=app.state.settings.unit_incident_grace_minutes)
+
+
+def check_incident(app: Any, principal: Principal, incident_id: str) -> None:
+    if field_only(principal):
+        with app.state.db.read() as db:
+            check_unit_on_incident(db, unit_id=principal.unit_id, incident_id=incident_id, now=app.state.clock.now(),
+                                   grace=_grace(app))
+
+
+def own_incidents(app: Any, principal: Principal) -> list[str] | None:
+    """The incidents a field unit may see (None: every incident, for other roles)."""
+    if not field_only(principal):
+        return None
+    if not principal.unit_id:
+        return []
+    with app.state.db.read() as db:
+        return unit_incidents(db, unit_id=principal.unit_id, now=app.state.clock.now(), grace=_grace(app))

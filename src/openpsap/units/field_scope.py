@@ -1,0 +1,42 @@
+"""What a field unit may see of the event log: its own unit, and the incidents it is assigned to while it is.
+PURE: events in, yes or no out. The stream and the unit screen's reads use it; care data never passes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+# events of an assigned incident a unit is shown (not triage, caller history, follow-ups or public summaries)
+INCIDENT_KINDS = frozenset({
+    "incident-updated", "incident-status-changed", "note-added", "incident-closed", "incident-cancelled",
+    "incident-reopened", "unit-dispatched", "unit-status-changed", "unit-cleared", "call-linked",
+    "care-outcomes-recorded",
+})
+
+
+@dataclass
+class FieldScope:
+    unit_id: str
+    incidents: set[str] = field(default_factory=set)
+
+    def admit(self, batch: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The events of a batch the unit sees. A dispatch is looked for first: one command dispatching E01 and M10
+        writes E01's event before M10's, and M10 sees both."""
+        for event in batch:
+            if event["kind"] == "unit-dispatched" and event["subject_id"] == self.unit_id:
+                self.incidents.add(event.get("incident_id"))
+        return [e for e in batch if self.admits(e)]
+
+    def admits(self, event: dict[str, Any]) -> bool:
+        """Whether the unit sees this event; follows its dispatches and clears as they stream by."""
+        own = event["subject_type"] == "unit" and event["subject_id"] == self.unit_id
+        incident = event.get("incident_id")
+        if own and event["kind"] == "unit-dispatched":
+            self.incidents.add(incident)
+            return True
+        if own and event["kind"] == "unit-cleared":
+            self.incidents.discard(incident)
+            return True
+        if own:
+            return event["kind"] != "triage-suggested"
+        return incident in self.incidents and event["kind"] in INCIDENT_KINDS
