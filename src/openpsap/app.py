@@ -27,6 +27,7 @@ from openpsap.dispatching import views as dispatching_views
 from openpsap.geo import views as geo_views
 from openpsap.incidents import views as incident_views
 from openpsap.incidents.priority import PriorityScale
+from openpsap.mdt import page as mdt_page
 from openpsap.mdt import views as mdt_views
 from openpsap.stations import views as station_views
 from openpsap.supervision import views as supervision_views
@@ -75,6 +76,7 @@ def create_app(settings: Settings, *, database: Database | None = None, clock: C
         app.include_router(router, prefix=API)
     app.include_router(care_views.page)  # the public story at /public (no login)
     console_views.install(app)  # the console at /, its static files and the basemap
+    mdt_page.install(app)  # the field unit's screen at /unit
 
     errors.install(app)
     openapi.install(app)

@@ -85,3 +85,30 @@ def test_without_built_vendor_files_the_console_says_how_to_fix_it(sqlite_api: A
     assert _boot(r.text)["vendor_ready"] is False
     assert "bash scripts/setup.sh" in r.text
     assert "vendor/leaflet.js" not in r.text  # no script tags that could only 404
+
+
+def test_the_unit_screen_is_for_a_unit_s_crew_and_installable(sqlite_api: Api) -> None:
+    client = sqlite_api.client
+    client.cookies.clear()
+    assert "login-form" in client.get("/unit").text
+    _login(sqlite_api, "field-unit")
+    page = client.get("/unit")
+    assert page.status_code == 200 and "no-store" in page.headers["cache-control"]
+    boot = _boot(page.text)
+    assert boot["unit_id"] == "M10" and boot["looker"] is False and boot["csrf_token"]
+    assert _boot(client.get("/unit?unit=E01").text)["unit_id"] == "M10", "a crew sees its own unit, whatever the URL"
+    _login(sqlite_api, "supervisor")
+    assert _boot(client.get("/unit?unit=e01").text)["unit_id"] == "E01"
+    assert _boot(client.get("/unit").text)["unit_id"] is None  # a supervisor picks a unit
+    _login(sqlite_api, "outreach")
+    refused = client.get("/unit")
+    assert "for a unit&#x27;s crew" in refused.text and 'id="boot"' not in refused.text
+    manifest = client.get("/unit/manifest.webmanifest")
+    assert manifest.headers["content-type"].startswith("application/manifest+json")
+    assert manifest.json()["start_url"] == "/unit" and manifest.json()["display"] == "standalone"
+    worker = client.get("/unit/sw.js")
+    assert worker.status_code == 200 and worker.headers["service-worker-allowed"] == "/unit"
+    assert "basemap" in worker.text and "/api/" in worker.text
+    assert client.get("/unit/icon.svg").headers["content-type"].startswith("image/svg+xml")
+    for module in ("app.js", "outbox.js", "navigation.js", "clear.js", "unit.css"):
+        assert client.get(f"/console/static/unit/{module}").status_code == 200, module

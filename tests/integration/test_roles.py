@@ -175,6 +175,7 @@ SAMPLE_BODIES: dict[str, Callable[[dict[str, str]], Any]] = {
     "POST /api/v1/units": lambda ids: {"id": "R99", "unit_type": "RESCUE", "agency_id": "FD", "home_station_id": "FS01"},
     "POST /api/v1/units/{unit_id}/status": lambda ids: {"status": "OutofService"},
     "PUT /api/v1/units/{unit_id}/position": lambda ids: {"lat": 37.7749, "lon": -122.4194},
+    "POST /api/v1/units/{unit_id}/acknowledge": lambda ids: {"incident_id": ids["incident_id"]},
     "PATCH /api/v1/units/{unit_id}": lambda ids: {"capabilities": ["transport", "als", "bariatric"]},
     "PATCH /api/v1/stations/{station_id}": lambda ids: {"name": "Station One (rebuilt)"},
     "PUT /api/v1/configuration/{key}": lambda ids: {"yaml": CARE_YAML},

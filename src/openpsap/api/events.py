@@ -65,7 +65,8 @@ async def stream(websocket: WebSocket, after: int = 0):
     """Roles: call_taker, dispatcher, supervisor, analyst, admin, and field_unit (its own unit and the incidents it
     is assigned to only). Token in the Authorization header or the session cookie (never in the URL). Closes with
     4401 (no/bad login), 4403 (role) or 4422 (bad after). Besides the log's events (each with its seq), AVL
-    positions arrive as `{"kind": "unit-position", ...}` messages without a seq (they are not in the log)."""
+    positions arrive as `{"kind": "unit-position", ...}` messages without a seq (they are not in the log), and a field
+    unit's stream says how far it has read past events it may not see with `{"kind": "stream-at", "at_seq": N}`."""
     app = websocket.app
     await websocket.accept()
     try:
@@ -102,10 +103,13 @@ async def stream(websocket: WebSocket, after: int = 0):
                     return
             waiter.clear()
             batch = await run_in_threadpool(_read_batch, app, last)
-            for event in batch if scope is None else scope.admit(batch):
+            shown = batch if scope is None else scope.admit(batch)
+            for event in shown:
                 await websocket.send_json(event)
             if batch:
                 last = batch[-1]["seq"]
+                if len(shown) < len(batch):  # a field unit: say how far the log was read past what it may see
+                    await websocket.send_json({"kind": "stream-at", "at_seq": last})
             fixes, fix_last = await run_in_threadpool(_read_fixes, app, fix_last, scope.unit_id if scope else None)
             for fix in fixes:
                 await websocket.send_json(fix)

@@ -114,6 +114,18 @@ def change_status(uow: UnitOfWork, *, unit_id: str, to: UnitStatus, expected_inc
     return unit
 
 
+def acknowledge(uow: UnitOfWork, *, unit_id: str, incident_id: str, device_at: datetime | None = None) -> Unit:
+    """The crew saw the assignment (the unit's screen stops alerting). Refused when the unit is no longer on it."""
+    unit = unit_service.get_or_raise(uow.session, unit_id=unit_id)
+    if unit.incident_id != incident_id:
+        now_on = f"it is now on {unit.incident_id}" if unit.incident_id else "it is on no incident"
+        raise Conflict(f"not applied: acknowledge {incident_id} for unit {unit_id}, but {now_on}", unit_id=unit_id,
+                       incident_id=incident_id, current_incident_id=unit.incident_id)
+    data = {"unit_id": unit_id, "incident_id": incident_id, "device_at": iso(device_at) if device_at else None}
+    uow.emit("unit-acknowledged", "unit", unit_id, data)
+    return unit
+
+
 def cancel_incident(uow: UnitOfWork, *, incident_id: str, reason: str) -> Incident:
     """Cancel an open incident; its units are released (a 'disregard' to everyone assigned)."""
     db = uow.session

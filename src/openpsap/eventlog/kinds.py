@@ -49,6 +49,7 @@ EVENT_KINDS: dict[str, str] = {
     # units
     "unit-dispatched": "A unit was assigned to an incident: unit_id, incident_id, assignment_id.",
     "unit-status-changed": "A unit's status moved: unit_id, from, to, incident_id; lat, lon, position_at (its last known position); device_at (when tapped on the unit's screen, if sent later).",
+    "unit-acknowledged": "The unit's crew acknowledged its assignment on the unit's screen: unit_id, incident_id, device_at.",
     "unit-cleared": "A unit left its incident and is available: unit_id, incident_id, assignment_id, to; lat, lon, position_at, device_at as for a status change.",
     "unit-position-updated": "An AVL fix: unit_id, lat, lon, at. No longer written: fixes are kept out of the log (the unit_positions table); older logs still hold them.",
 }

@@ -34,6 +34,13 @@ class StatusChange(Strict):
     _at_in_range = field_validator("at")(lambda value: utc_representable(value, "at"))
 
 
+class Acknowledge(Strict):
+    incident_id: str = Field(min_length=1, max_length=16, description="the incident the screen showed")
+    at: datetime | None = Field(default=None, description="when it was tapped on the device")
+
+    _at_in_range = field_validator("at")(lambda value: utc_representable(value, "at"))
+
+
 class PositionUpdate(Strict):
     lat: Lat
     lon: Lon

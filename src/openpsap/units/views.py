@@ -16,7 +16,7 @@ from openpsap.errors import Forbidden, InvalidInput
 from openpsap.units import avl, service
 from openpsap.units.enums import PrimaryStatus
 from openpsap.units.enums import UnitStatus
-from openpsap.units.schemas import PositionUpdate, StatusChange, UnitChange, UnitCreate, UnitRead
+from openpsap.units.schemas import Acknowledge, PositionUpdate, StatusChange, UnitChange, UnitCreate, UnitRead
 
 router = APIRouter(prefix="/units", tags=["units"])
 SEE = (R.call_taker, R.dispatcher, R.supervisor, R.field_unit, R.analyst, R.admin)
@@ -84,6 +84,16 @@ def change_status(unit_id: str, body: StatusChange, cmd: Cmd, principal: Current
     _zoned(body.at)
     return cmd.run(lambda uow: out(dispatching.change_status(
         uow, unit_id=unit_id.upper(), to=body.status, expected_incident_id=body.incident_id, device_at=body.at)))
+
+
+@router.post("/{unit_id}/acknowledge", response_model=UnitRead, **allowed(*MOVE))
+def acknowledge(unit_id: str, body: Acknowledge, cmd: Cmd, principal: CurrentPrincipal):
+    """The crew acknowledges its assignment on the unit's screen (`unit-acknowledged`); refused if the unit is no
+    longer on that incident."""
+    _own_unit_only(principal, unit_id)
+    _zoned(body.at)
+    return cmd.run(lambda uow: out(dispatching.acknowledge(uow, unit_id=unit_id.upper(), incident_id=body.incident_id,
+                                                           device_at=body.at)))
 
 
 def _zoned(at) -> None:  # noqa: ANN001

@@ -49,6 +49,7 @@ export class LiveStream {
         if (event.error === "unauthorized") window.location.reload();
         return;
       }
+      if (event.kind === "stream-at") { this.lastSeq = Math.max(this.lastSeq, event.at_seq); return; } // read past
       if (event.seq === undefined) { this.onEvent(event); return; } // live only (an AVL position): not in the log
       if (event.seq <= this.lastSeq) return; // already seen (cannot happen with one server; cheap to guard)
       this.lastSeq = event.seq;
