@@ -19,6 +19,7 @@ import httpx
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 USERS = {"calltaker": ["call_taker"], "dispatcher": ["dispatcher"], "supervisor": ["supervisor"], "outreach": ["outreach"], "admin": ["admin"]}
+CREWS = {"medic55": "55"}  # field_unit users and the unit each crews
 
 
 def demo_database(folder: Path) -> tuple[str, dict[str, str]]:
@@ -35,11 +36,13 @@ def demo_database(folder: Path) -> tuple[str, dict[str, str]]:
     upgrade(url)
     db = Database(url)
     runner = CommandRunner(db)
-    passwords = {name: secrets.token_urlsafe(9) for name in USERS}
+    passwords = {name: secrets.token_urlsafe(9) for name in [*USERS, *CREWS]}
     with runner.unit_of_work(actor="setup") as uow:
         seed_sf(uow)
         for name, roles in USERS.items():
             auth_service.add_user(uow, username=name, password=passwords[name], roles=roles)
+        for name, unit in CREWS.items():
+            auth_service.add_user(uow, username=name, password=passwords[name], roles=["field_unit"], unit_id=unit)
     seed_care_story(db)
     db.dispose()
     return url, passwords
