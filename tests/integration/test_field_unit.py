@@ -169,3 +169,14 @@ def test_the_stream_shows_a_field_unit_its_unit_and_its_incidents_only(api: Api)
     assert all(m.get("incident_id") in (mine, None) for m in seen), kinds
     assert "NOT FOR M10" not in str(seen) and "triage-suggested" not in str(kinds) and "care-plan-noted" not in str(kinds)
     assert "incident-created" not in str(kinds), "the incident's creation (with its calls) happened before M10 was on it"
+
+
+def test_a_supervisor_signs_out_a_lost_unit_device(api: Api) -> None:
+    mine = api.as_("field_unit")
+    assert api.client.get("/api/v1/units/M10/assignment", headers=mine).status_code == 200
+    r = api.post("supervisor", "/units/m10/sign-out", {})
+    assert r.status_code == 200 and r.json()["signed_out"] == {"field-unit": 1}, r.text
+    api.client.app.state.principals.clear()  # this test's one server: skip its 5 s cache (other servers: test_revocation)
+    assert api.client.get("/api/v1/units/M10/assignment", headers=mine).status_code == 401
+    assert api.post("supervisor", "/units/E01/sign-out", {}).status_code == 404  # nobody crews E01
+    assert api.post("dispatcher", "/units/M10/sign-out", {}).status_code == 403

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import hashlib
 import re
 import secrets
@@ -148,6 +150,17 @@ def revoke(uow: UnitOfWork, *, username: str) -> int:
     gone = uow.session.execute(delete(ApiToken).where(ApiToken.username == username)).rowcount or 0
     uow.emit("user-tokens-revoked", "user", username, {"username": username, "tokens": gone})
     return gone
+
+
+def sign_out_unit(uow: UnitOfWork, *, unit_id: str) -> dict[str, Any]:
+    """A lost or stolen device: every field-unit user crewing `unit_id` is signed out everywhere (they log in
+    again on a new device). Users with other roles are left alone (an admin signs those out)."""
+    crew = [u for u in uow.session.scalars(select(User).where(User.unit_id == unit_id).order_by(User.username))
+            if set(u.roles) == {"field_unit"}]
+    if not crew:
+        raise NotFound(f"no field-unit user crews unit {unit_id}", unit_id=unit_id)
+    revoked = {u.username: revoke(uow, username=u.username) for u in crew}
+    return {"unit_id": unit_id, "signed_out": revoked}
 
 
 def list_users(db: Session) -> list[User]:

@@ -80,6 +80,14 @@ def enable_user(username: str, cmd: Cmd):
     return cmd.run(lambda uow: _user(service.set_active(uow, username=username, active=True)))
 
 
+@router.post("/units/{unit_id}/sign-out", **allowed(R.supervisor, R.admin),
+             responses={404: {"description": "no field-unit user crews this unit"}})
+def sign_out_unit(unit_id: str, cmd: Cmd):
+    """A lost or stolen device: sign the unit's crew (its field-unit users) out everywhere; the device's token
+    stops working on every server within 5 s and its stream is closed."""
+    return cmd.run(lambda uow: service.sign_out_unit(uow, unit_id=unit_id.upper()))
+
+
 @router.post("/users/{username}/revoke", **allowed(R.admin), responses={404: {"description": "no such user"}})
 def revoke_tokens(username: str, cmd: Cmd):
     """Sign a user out everywhere (every token revoked); they may log in again."""

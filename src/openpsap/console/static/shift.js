@@ -2,7 +2,7 @@
 // call-taker, pending incidents by priority and age, incidents with no location, units available by type, and the
 // alerts to act on. The header button counts the alerts; both refresh every 10 s.
 
-import { get } from "./api.js";
+import { get, post } from "./api.js";
 import { fill, h } from "./dom.js";
 
 const REFRESH_MS = 10_000;
@@ -15,8 +15,28 @@ export class ShiftView {
     this.body = body;
     button.hidden = false;
     button.addEventListener("click", () => this.open());
+    dialog.insertBefore(this.lostDeviceForm(), dialog.querySelector("form[method=dialog]")); // kept across refreshes
     this.refresh();
     setInterval(() => this.refresh(), REFRESH_MS);
+  }
+
+  /** A lost device: sign out every field-unit user crewing the unit (they log in again on a new device). */
+  async signOut(unitId, out) {
+    try {
+      const r = await post(`/units/${encodeURIComponent(unitId)}/sign-out`, {});
+      out.textContent = `Unit ${r.unit_id}: signed out ${Object.keys(r.signed_out).join(", ")} on every device`;
+    } catch (err) {
+      out.textContent = `Not signed out: ${err.message}`;
+    }
+  }
+
+  lostDeviceForm() {
+    const input = h("input", { id: "lost-unit", autocomplete: "off", maxlength: "16", size: "8" });
+    const out = h("p", { id: "lost-result", role: "status" });
+    return h("form", { id: "lost-device", onsubmit: (e) => { e.preventDefault(); this.signOut(input.value.trim(), out); } },
+      h("h3", {}, "Lost or stolen unit device"),
+      h("label", { for: "lost-unit" }, "Unit "), input, " ",
+      h("button", { type: "submit" }, "Sign its crew out everywhere"), out);
   }
 
   open() {
