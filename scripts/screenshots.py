@@ -10,6 +10,7 @@ dispatcher, shows the outreach queue, and photographs each step in Debian's Chro
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import subprocess
 import sys
@@ -62,6 +63,7 @@ def main() -> None:
             taker.screenshot(path=args.out / "call-taking-lonely-child.png")
             taker.keyboard.press("Control+Enter")
             taker.wait_for_selector("#ct-result:has-text('created')")
+            lonely = re.search(r"Incident (\d{2}-\d{6})", taker.inner_text("#ct-result")).group(1)
             taker.keyboard.press("Alt+r")  # answer the ringing call: its number and point fill in
             taker.wait_for_selector("#ct-geo:has-text('POINT')")
             taker.keyboard.type("my mommy won't wake up", delay=10)
@@ -106,6 +108,28 @@ def main() -> None:
             log_in(outreach, base, "outreach", passwords["outreach"], live=False)
             outreach.wait_for_selector(".fu-item[data-kind='school_visit']")
             outreach.screenshot(path=args.out / "outreach-queue.png")
+
+            # the field unit's screen: medic 55 on a phone, woken for the lonely child, then en route
+            phone = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
+                                        has_touch=True, geolocation={"latitude": 37.7644, "longitude": -122.4175},
+                                        permissions=["geolocation"]).new_page()
+            phone.goto(f"{base}/unit")
+            phone.fill("#login-username", "medic55")
+            phone.fill("#login-password", passwords["medic55"])
+            phone.click("button[type=submit]")
+            phone.wait_for_selector("#conn.live")
+            httpx.post(f"{base}/api/v1/incidents/{lonely}/dispatch", json={"units": ["55"]},
+                       headers={"Authorization": f"Bearer {token(base, 'dispatcher', passwords['dispatcher'])}"}).raise_for_status()
+            phone.wait_for_selector("#wake:not([hidden])")
+            phone.screenshot(path=args.out / "unit-woken.png")
+            phone.click("#wake-ack")
+            phone.click("button[data-status=EnRoute]")
+            phone.wait_for_selector("#directions li")
+            phone.wait_for_timeout(1500)
+            phone.screenshot(path=args.out / "unit-assignment.png")
+            phone.locator("#nav").scroll_into_view_if_needed()
+            phone.wait_for_timeout(800)
+            phone.screenshot(path=args.out / "unit-route.png")
 
             admin = browser.new_context(viewport=VIEWPORT, bypass_csp=True).new_page()
             log_in(admin, base, "admin", passwords["admin"], live=False)
