@@ -13,6 +13,10 @@ const files = [
   ["leaflet/LICENSE", "LICENSE-leaflet.txt"],
   ["protomaps-leaflet/dist/protomaps-leaflet.js", "protomaps-leaflet.js"],
   ["protomaps-leaflet/LICENSE", "LICENSE-protomaps-leaflet.txt"],
+  // the API documentation page (/api/v1/docs), served from here instead of a CDN
+  ["swagger-ui-dist/swagger-ui-bundle.js", "swagger-ui-bundle.js"],
+  ["swagger-ui-dist/swagger-ui.css", "swagger-ui.css"],
+  ["swagger-ui-dist/LICENSE", "LICENSE-swagger-ui.txt"],
 ];
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });

@@ -4,6 +4,10 @@ OPENPSAP_TEST_DATABASE_URL is set (the README test command and .ci/run set it)."
 from __future__ import annotations
 
 import os
+
+# the command line's help and error panels (typer) wrap at the terminal's width: make them wide before typer is
+# imported, so no test depends on the terminal a suite runs in or on the length of its temporary folder's path
+os.environ["TERMINAL_WIDTH"] = "1000"
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta

@@ -16,6 +16,7 @@ from openpsap.api import meta as meta_views
 from openpsap.api import openapi
 from openpsap.api.bus import EventBus
 from openpsap.auth import views as auth_views
+from openpsap.auth.throttle import LoginThrottle
 from openpsap.calls import views as call_views
 from openpsap.clock import Clock, SystemClock
 from openpsap.commands import CommandRunner
@@ -57,7 +58,7 @@ def create_app(settings: Settings, *, database: Database | None = None, clock: C
         version=__version__,
         description="911 call handling, triage and computer-aided dispatch. Every route lists its roles in x-roles.",
         openapi_url=f"{API}/openapi.json",
-        docs_url=f"{API}/docs",
+        docs_url=None,  # served by api/meta.py from the package's own copy of Swagger UI (no CDN)
         redoc_url=None,
         lifespan=lifespan,
     )
@@ -68,6 +69,7 @@ def create_app(settings: Settings, *, database: Database | None = None, clock: C
     app.state.principals = {}  # token -> (valid until, Principal); see api/deps.py
     app.state.runner = CommandRunner(db, clock=app.state.clock, on_commit=bus.notify)
     app.state.priority_scale = PriorityScale(settings.priority_scale)
+    app.state.login_throttle = LoginThrottle(settings.login_failures_per_user, settings.login_failures_per_client)
     for router in (
         meta_views.router, auth_views.router, call_views.router, incident_views.router,
         unit_views.router, station_views.router, events_views.router, dispatching_views.router,
@@ -82,4 +84,5 @@ def create_app(settings: Settings, *, database: Database | None = None, clock: C
     openapi.install(app)
     app.add_middleware(errors.BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(errors.NoNulInUrl)
+    app.add_middleware(errors.SecurityHeaders, api_prefix=API, docs=(f"{API}/docs",))
     return app

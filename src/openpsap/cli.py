@@ -38,7 +38,7 @@ app.add_typer(triage_app, name="triage")
 app.add_typer(configuration_app, name="configuration")
 app.command("replay")(replay_command)
 app.command("report")(report_command)
-console = Console()
+console = Console(soft_wrap=True)  # messages whole, whatever the terminal width (paths can be long)
 
 DatabaseUrl = Annotated[
     str,

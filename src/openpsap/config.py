@@ -50,10 +50,24 @@ class Settings(BaseSettings):
     min_available_units: dict[str, int] = Field(default_factory=dict, description='The supervisor is alerted when fewer units of a type are available; JSON, e.g. {"MEDIC": 3, "ENGINE": 4}.')
     avl_history_hours: float = Field(default=24, gt=0, le=24 * 90, description="How long AVL fixes (unit positions) are kept; the latest of each unit stays on the unit.")
     unit_incident_grace_minutes: float = Field(default=60, ge=0, le=24 * 60, description="How long after it cleared an incident a field unit may still read it and add notes, care outcomes and a follow-up.")
+    login_failures_per_user: str = Field(default="5/minute", description="Failed logins allowed per user name before the next is refused (429) until the window moves on; a `limits` rate, e.g. 5/minute.")
+    login_failures_per_client: str = Field(default="30/minute", description="Failed logins allowed per client address, as above.")
+    allowed_origins: list[str] = Field(default_factory=list, description='Origins, besides the server\'s own, whose pages may open the live stream with a console cookie (behind a proxy that rewrites Host); JSON, e.g. ["https://cad.example.org"].')
     stream_poll_seconds: float = Field(
         default=0.5,
         description="How often a live stream looks for events written by other server processes.",
     )
+
+    @field_validator("login_failures_per_user", "login_failures_per_client")
+    @classmethod
+    def _rate(cls, value: str) -> str:
+        from limits import parse
+
+        try:
+            parse(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a rate such as 5/minute or 100/hour") from None
+        return value
 
     @field_validator("sqlite_synchronous")
     @classmethod

@@ -6,7 +6,8 @@
     ├── Conflict (409)          the command clashes with the current state
     │   └── InvalidTransition   a status move the lifecycle rules forbid
     ├── Unauthorized (401)      no or bad credentials
-    └── Forbidden (403)         the user's role may not do this
+    ├── Forbidden (403)         the user's role may not do this
+    └── TooManyRequests (429)   too many failed logins: wait
 
 Imports nothing from the rest of the package.
 """
@@ -59,3 +60,8 @@ class Unauthorized(CADError):
 class Forbidden(CADError):
     status = 403
     kind = "forbidden"
+
+
+class TooManyRequests(CADError):
+    status = 429
+    kind = "too_many_requests"

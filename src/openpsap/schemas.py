@@ -42,8 +42,14 @@ def utc_representable(value: datetime | None, field: str) -> datetime | None:
     return value
 
 
+NUMBERS = (int, float, int | None, float | None)
+
+
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    """Input: unknown fields refused; no NUL in text; a number is never true/false; text is checked as sent (its
+    length and pattern, as the OpenAPI document says), then its surrounding spaces are removed."""
+
+    model_config = ConfigDict(extra="forbid")
 
     @model_validator(mode="before")
     @classmethod
@@ -51,7 +57,22 @@ class Strict(BaseModel):
         where = _nul_at(data)
         if where is not None:
             raise ValueError(f"{where}: text may not contain NUL (\\u0000) characters")
+        if isinstance(data, dict):
+            for name, field in cls.model_fields.items():
+                if isinstance(data.get(name), bool) and field.annotation in NUMBERS:
+                    raise ValueError(f"{name} must be a number, not {str(data[name]).lower()}")
         return data
+
+    @model_validator(mode="after")
+    def _strip(self) -> Strict:
+        for name, field in type(self).model_fields.items():
+            value = getattr(self, name)
+            if isinstance(value, str) and value != value.strip():
+                least = next((m.min_length for m in field.metadata if getattr(m, "min_length", None)), 0)
+                if len(value.strip()) < least:
+                    raise ValueError(f"{name} is empty once its spaces are removed")
+                object.__setattr__(self, name, value.strip())
+        return self
 
 
 class Read(BaseModel):

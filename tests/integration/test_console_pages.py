@@ -52,8 +52,13 @@ def test_a_bad_or_revoked_session_cookie_gets_the_login_page_and_loses_the_cooki
     assert SESSION_COOKIE in r.headers.get("set-cookie", "")
 
 
-def test_api_docs_stay_at_api_v1_docs(sqlite_api: Api) -> None:
-    assert sqlite_api.client.get("/api/v1/docs").status_code == 200
+def test_api_docs_stay_at_api_v1_docs_and_load_nothing_from_a_cdn(sqlite_api: Api) -> None:
+    page = sqlite_api.client.get("/api/v1/docs")
+    assert page.status_code == 200
+    assert "cdn." not in page.text and "https://" not in page.text.replace("https://swagger.io", ""), page.text[:600]
+    if views.vendor_ready():
+        assert "/console/static/vendor/swagger-ui-bundle.js" in page.text
+        assert sqlite_api.client.get("/console/static/vendor/swagger-ui-bundle.js").status_code == 200
 
 
 def test_usernames_are_escaped_in_the_page(sqlite_api: Api) -> None:

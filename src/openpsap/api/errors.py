@@ -128,3 +128,37 @@ class _TooLarge(StarletteHTTPException):
 
 async def _empty_receive() -> Message:
     return {"type": "http.disconnect"}
+
+
+API_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    (b"x-frame-options", b"DENY"),
+]
+API_ONLY_HEADERS = [
+    (b"cache-control", b"no-store"),  # tokens, caller numbers, narratives: never in a shared or browser cache
+    (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'"),
+]
+
+
+class SecurityHeaders:
+    """Every response says nosniff, same-origin referrers and no framing; every /api/v1 answer (JSON with tokens
+    and private data) is also never cached and may run nothing (the API documentation page keeps its own)."""
+
+    def __init__(self, app: ASGIApp, api_prefix: str = "/api/v1", docs: tuple[str, ...] = ()) -> None:
+        self.app, self.api_prefix, self.docs = app, api_prefix, docs
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = scope.get("path", "")
+        extra = API_HEADERS + (API_ONLY_HEADERS if path.startswith(self.api_prefix) and path not in self.docs else [])
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {k.lower() for k, _ in message.get("headers", [])}
+                message["headers"] = [*message.get("headers", []), *[(k, v) for k, v in extra if k not in present]]
+            await send(message)
+
+        await self.app(scope, receive, with_headers)

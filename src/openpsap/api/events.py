@@ -14,10 +14,11 @@ from datetime import timedelta
 from fastapi import APIRouter, Query, WebSocket, WebSocketDisconnect
 from starlette.concurrency import run_in_threadpool
 
-from openpsap.api.deps import PRINCIPAL_CACHE_SECONDS, Reader, allowed, bearer_or_cookie, principal_for
+from openpsap.api.deps import PRINCIPAL_CACHE_SECONDS, CurrentPrincipal, Reader, allowed, bearer_or_cookie, principal_for
 from openpsap.auth.roles import Role as R
-from openpsap.errors import CADError
+from openpsap.errors import CADError, Forbidden
 from openpsap.dispatching.service import unit_incidents
+from openpsap.eventlog import privacy
 from openpsap.eventlog import service as eventlog
 from openpsap.units import avl
 from openpsap.units.field_scope import FieldScope
@@ -32,10 +33,23 @@ MAX_SEQ = 2**63 - 1  # event seq is a 64-bit integer on both databases
 
 
 @router.get("/events", **allowed(*READERS))
-def list_events(database: Reader, after: int = Query(0, ge=0, le=MAX_SEQ), limit: int = Query(500, ge=1, le=5000)):
+def list_events(database: Reader, principal: CurrentPrincipal, after: int = Query(0, ge=0, le=MAX_SEQ),
+                limit: int = Query(500, ge=1, le=5000)):
+    """The log in order. Analysts and admins get caller numbers, the callers' words and care notes as "[private]"."""
     with database.read() as db:
         events = eventlog.after(db, seq=after, limit=limit)
-        return {"events": [eventlog.to_json(e) for e in events], "last_seq": events[-1].seq if events else after}
+        return {"events": [privacy.for_roles(eventlog.to_json(e), principal.roles) for e in events],
+                "last_seq": events[-1].seq if events else after}
+
+
+def same_origin(headers, allowed: list[str] = ()) -> bool:  # noqa: ANN001
+    """A browser sends Origin on a WebSocket; a page of another site must not ride the console's cookie
+    (cross-site WebSocket hijacking). No Origin (not a browser) is allowed: it cannot carry a foreign cookie."""
+    origin = headers.get("origin")
+    if not origin or origin.rstrip("/").lower() in {a.rstrip("/").lower() for a in allowed}:
+        return True
+    host = headers.get("host", "")
+    return origin.split("://", 1)[-1].rstrip("/").lower() == host.lower()
 
 
 def _read_batch(app, after: int) -> list[dict]:  # noqa: ANN001
@@ -71,10 +85,12 @@ async def stream(websocket: WebSocket, after: int = 0):
     await websocket.accept()
     try:
         token, via_cookie = bearer_or_cookie(websocket.headers, websocket.cookies)
+        if via_cookie and not same_origin(websocket.headers, app.state.settings.allowed_origins):
+            raise Forbidden("a console session may open the stream only from this server's own pages (Origin differs)")
         principal = await run_in_threadpool(principal_for, app, token, via_cookie)
     except CADError as exc:
         await websocket.send_json(exc.to_json())
-        await websocket.close(code=4401)
+        await websocket.close(code=4403 if isinstance(exc, Forbidden) else 4401)
         return
     field_unit = not principal.roles & READERS
     if not principal.roles & STREAM_READERS or (field_unit and not principal.unit_id):
@@ -103,7 +119,7 @@ async def stream(websocket: WebSocket, after: int = 0):
                     return
             waiter.clear()
             batch = await run_in_threadpool(_read_batch, app, last)
-            shown = batch if scope is None else scope.admit(batch)
+            shown = [privacy.for_roles(e, principal.roles) for e in batch] if scope is None else scope.admit(batch)
             for event in shown:
                 await websocket.send_json(event)
             if batch:

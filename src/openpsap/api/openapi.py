@@ -34,6 +34,7 @@ WHY = {
     404: "the path names nothing that exists",
     409: "the current state forbids it (the message says why), or the Idempotency-Key was used for another request",
     413: "the body is larger than the server's limit",
+    429: "too many failed logins for this user name or client address: wait (details.retry_after_s)",
     422: "input that cannot be used: the message names the field and why",
 }
 COMMANDS = {"post", "put", "patch", "delete"}
@@ -43,6 +44,8 @@ def statuses(path: str, method: str, roles: list[str]) -> set[int]:
     found = {400, 422}
     if "public" not in roles or path.endswith("/auth/login"):
         found.add(401)
+    if path.endswith("/auth/login"):
+        found.add(429)
     if "public" not in roles:
         found.add(403)
     if re.search(r"{\w+}", path):

@@ -81,6 +81,17 @@ def set_password(uow: UnitOfWork, *, username: str, password: str) -> None:
     uow.emit("user-password-set", "user", username, {"username": username})
 
 
+_dummy: tuple[object, str] | None = None
+
+
+def _dummy_hash() -> str:
+    """A hash made with the current hasher's cost, checked when the user does not exist."""
+    global _dummy
+    if _dummy is None or _dummy[0] is not _hasher:
+        _dummy = (_hasher, _hasher.hash(secrets.token_urlsafe(16)))
+    return _dummy[1]
+
+
 def verify_password(db: Session, *, username: str, password: str) -> User:
     """Check a password (slow by design: run it outside any write transaction).
 
@@ -88,7 +99,9 @@ def verify_password(db: Session, *, username: str, password: str) -> User:
     user = db.get(User, username)
     cred = db.get(Credential, username)
     try:
-        ok = user is not None and user.active and cred is not None and _hasher.verify(cred.password_hash, password)
+        # an unknown user costs the same hash as a known one: the time taken tells nothing about who exists
+        ok = _hasher.verify(cred.password_hash if cred is not None else _dummy_hash(), password)
+        ok = ok and user is not None and user.active and cred is not None
     except (VerificationError, InvalidHashError):
         ok = False
     if not ok:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from openpsap.api.deps import SESSION_COOKIE, Cmd, CurrentPrincipal, Reader, allowed, bearer_or_cookie, public
 from openpsap.auth import service
@@ -14,7 +14,7 @@ from openpsap.auth.roles import ALL_ROLES
 from openpsap.auth.roles import Role as R
 from openpsap.auth.schemas import LoginRequest, LoginResponse, UserCreate, UserRead
 from openpsap.clock import iso
-from openpsap.errors import NotFound
+from openpsap.errors import NotFound, Unauthorized
 
 router = APIRouter(tags=["auth"])
 
@@ -28,8 +28,15 @@ def login(body: LoginRequest, request: Request):
     """Exchange a username and password for a bearer token (and a console session cookie)."""
     settings = request.app.state.settings
     ttl = timedelta(hours=settings.token_ttl_hours)
-    with request.app.state.db.read() as session:
-        user = service.verify_password(session, username=body.username, password=body.password)
+    throttle = request.app.state.login_throttle
+    client = request.client.host if request.client else "unknown"
+    throttle.check(body.username, client)  # before any hashing: guessing costs the server nothing once refused
+    try:
+        with request.app.state.db.read() as session:
+            user = service.verify_password(session, username=body.username, password=body.password)
+    except Unauthorized:
+        throttle.failed(body.username, client)
+        raise
     with request.app.state.runner.unit_of_work(actor=body.username) as uow:
         token, record = service.issue_token(uow, username=body.username, ttl=ttl)
         payload = {"token": token, "csrf_token": record.csrf_token, "expires_at": iso(record.expires_at), "user": _user(user)}
@@ -48,7 +55,7 @@ def logout(request: Request, _: CurrentPrincipal):
     with request.app.state.db.write() as session:
         service.logout(session, token=token)
         session.commit()
-    response = JSONResponse(None, status_code=204)
+    response = Response(status_code=204)  # no body: a 204 with one breaks the keep-alive connection under uvicorn
     response.delete_cookie(SESSION_COOKIE)
     return response
 

@@ -97,4 +97,22 @@ def basemap() -> FileResponse:
 
 def install(app: FastAPI) -> None:
     app.include_router(router)
+    app.add_route("/api/v1/docs", api_docs, include_in_schema=False)
     app.mount("/console/static", StaticFiles(directory=STATIC), name="console-static")
+
+
+SWAGGER = ("swagger-ui-bundle.js", "swagger-ui.css")
+
+
+async def api_docs(request: Request) -> HTMLResponse:
+    """The API documentation page (Swagger UI) from the package's own copy, never a CDN."""
+    from fastapi.openapi.docs import get_swagger_ui_html
+
+    if not all((VENDOR / name).is_file() for name in SWAGGER):
+        return HTMLResponse("<!doctype html><title>openpsap API</title><p>The documentation page needs its front-end "
+                            "package: run <code>bash scripts/setup.sh</code>. The OpenAPI document is at "
+                            '<a href="/api/v1/openapi.json">/api/v1/openapi.json</a>.</p>')
+    return get_swagger_ui_html(openapi_url="/api/v1/openapi.json", title="openpsap API",
+                               swagger_js_url="/console/static/vendor/swagger-ui-bundle.js",
+                               swagger_css_url="/console/static/vendor/swagger-ui.css",
+                               swagger_favicon_url="/unit/icon.svg")

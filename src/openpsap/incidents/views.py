@@ -12,6 +12,7 @@ from openpsap.api import field
 from openpsap.api.deps import Cmd, CurrentPrincipal, Reader, allowed
 from openpsap.auth.roles import Role as R
 from openpsap.dispatching import service as dispatching
+from openpsap.eventlog import privacy
 from openpsap.eventlog import service as eventlog
 from openpsap.incidents import service
 from openpsap.incidents.enums import IncidentStatus
@@ -113,11 +114,13 @@ def get_incident(incident_id: str, database: Reader, request: Request, principal
 
 
 @router.get("/{incident_id}/events", **allowed(R.call_taker, R.dispatcher, R.supervisor, R.analyst))
-def incident_timeline(incident_id: str, database: Reader):
-    """The incident's timeline: its own events plus those of its units' assignments and calls."""
+def incident_timeline(incident_id: str, database: Reader, principal: CurrentPrincipal):
+    """The incident's timeline: its own events plus those of its units' assignments and calls (an analyst reads
+    private values as "[private]")."""
     with database.read() as db:
         service.get_or_raise(db, incident_id=incident_id)
-        return [eventlog.to_json(e) for e in eventlog.involving_incident(db, incident_id=incident_id)]
+        return [privacy.for_roles(eventlog.to_json(e), principal.roles)
+                for e in eventlog.involving_incident(db, incident_id=incident_id)]
 
 
 @router.patch("/{incident_id}", response_model=IncidentDetail, **allowed(*EDIT))

@@ -12,7 +12,7 @@ from rich.console import Console
 
 from openpsap.config import DEFAULT_DATA_DIR
 
-console = Console()
+console = Console(soft_wrap=True)  # messages whole, whatever the terminal width (paths can be long)
 
 
 def _fail(message: str) -> None:

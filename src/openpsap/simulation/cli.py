@@ -15,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from openpsap.config import DEFAULT_DATA_DIR
 
-console = Console()
+console = Console(soft_wrap=True)  # messages whole, whatever the terminal width (paths can be long)
 RUN_FILE = "run.json"
 SF_WEEK = "sf-week"  # the shipped SFFD week (simulation.loaders.sf_week_path)
 

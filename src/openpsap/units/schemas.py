@@ -15,7 +15,7 @@ class UnitCreate(Strict):
     unit_type: str = Field(min_length=1, max_length=32, description="ENGINE, TRUCK, MEDIC, PATROL, ...")
     capabilities: list[str] = Field(default_factory=list, max_length=20)
     agency_id: str = Field(min_length=1, max_length=32)
-    home_station_id: str | None = Field(default=None, max_length=32)
+    home_station_id: str | None = Field(default=None, min_length=1, max_length=32, description="omit for none")
 
 
 class UnitChange(Strict):
