@@ -82,7 +82,7 @@ def create_app(settings: Settings, *, database: Database | None = None, clock: C
 
     errors.install(app)
     openapi.install(app)
-    app.add_middleware(errors.BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(errors.BodyLimit, limit=settings.max_body_bytes, timeout_s=settings.body_timeout_seconds)
     app.add_middleware(errors.NoNulInUrl)
     app.add_middleware(errors.SecurityHeaders, api_prefix=API, docs=(f"{API}/docs",))
     return app

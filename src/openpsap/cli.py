@@ -109,7 +109,10 @@ def serve(
     settings = _settings(database_url, data_dir)
     database = _database(settings)
     console.print(f"openpsap {__version__} on http://{host}:{port}/  (database {_redact(settings.resolved_database_url())})")
-    uvicorn.run(create_app(settings, database=database), host=host, port=port, log_level=log_level, ws="websockets-sansio")
+    from openpsap.api.slow_clients import protocol
+
+    uvicorn.run(create_app(settings, database=database), host=host, port=port, log_level=log_level, ws="websockets-sansio",
+                http=protocol(settings.header_timeout_seconds, settings.max_header_bytes), timeout_keep_alive=5)
 
 
 @app.command()

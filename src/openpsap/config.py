@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     unit_incident_grace_minutes: float = Field(default=60, ge=0, le=24 * 60, description="How long after it cleared an incident a field unit may still read it and add notes, care outcomes and a follow-up.")
     login_failures_per_user: str = Field(default="5/minute", description="Failed logins allowed per user name before the next is refused (429) until the window moves on; a `limits` rate, e.g. 5/minute.")
     login_failures_per_client: str = Field(default="30/minute", description="Failed logins allowed per client address, as above.")
+    header_timeout_seconds: float = Field(default=10, gt=0, le=300, description="A client must send a request's headers within this time (slow clients are answered 408 and disconnected).")
+    max_header_bytes: int = Field(default=32 * 1024, ge=4096, le=1024 * 1024, description="Larger request headers are refused with 431.")
+    body_timeout_seconds: float = Field(default=30, gt=0, le=600, description="Each part of a request body must arrive within this time (else 408).")
     allowed_origins: list[str] = Field(default_factory=list, description='Origins, besides the server\'s own, whose pages may open the live stream with a console cookie (behind a proxy that rewrites Host); JSON, e.g. ["https://cad.example.org"].')
     stream_poll_seconds: float = Field(
         default=0.5,

@@ -5,6 +5,7 @@ Also the request-size guard: bodies over max_body_bytes get 413 before any handl
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 from urllib.parse import unquote
@@ -48,7 +49,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        kinds = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}
+        kinds = {404: "not_found", 405: "method_not_allowed", 408: "timeout", 413: "too_large"}
         return JSONResponse(
             error_body(kinds.get(exc.status_code, "http_error"), str(exc.detail)),
             status_code=exc.status_code,
@@ -80,8 +81,8 @@ class NoNulInUrl:
 class BodyLimit:
     """Refuse request bodies larger than `limit` bytes with a JSON 413, declared or streamed."""
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
-        self.app, self.limit = app, limit
+    def __init__(self, app: ASGIApp, limit: int, timeout_s: float = 30.0) -> None:
+        self.app, self.limit, self.timeout_s = app, limit, timeout_s
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -102,7 +103,10 @@ class BodyLimit:
 
         async def limited() -> Message:
             nonlocal seen
-            message = await receive()
+            try:
+                message = await asyncio.wait_for(receive(), timeout=self.timeout_s)
+            except TimeoutError:
+                raise _TooSlow(self.timeout_s) from None
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.limit:
@@ -113,6 +117,8 @@ class BodyLimit:
             await self.app(scope, limited, send)
         except _TooLarge:
             await self._reply(send, 413, "too_large", f"request body over {self.limit} bytes")
+        except _TooSlow:
+            await self._reply(send, 408, "timeout", f"the request body stalled for over {self.timeout_s:.0f} s")
 
     async def _reply(self, send: Send, status: int, kind: str, message: str) -> None:
         response = JSONResponse(error_body(kind, message), status_code=status)
@@ -124,6 +130,11 @@ class _TooLarge(StarletteHTTPException):
 
     def __init__(self, limit: int) -> None:
         super().__init__(413, f"request body over {limit} bytes")
+
+
+class _TooSlow(StarletteHTTPException):
+    def __init__(self, seconds: float) -> None:
+        super().__init__(408, f"the request body stalled for over {seconds:.0f} s")
 
 
 async def _empty_receive() -> Message:

@@ -33,6 +33,7 @@ WHY = {
     403: "the caller's roles may not use this route (or a field unit acting on another unit)",
     404: "the path names nothing that exists",
     409: "the current state forbids it (the message says why), or the Idempotency-Key was used for another request",
+    408: "a part of the body took longer than the server's limit to arrive",
     413: "the body is larger than the server's limit",
     429: "too many failed logins for this user name or client address: wait (details.retry_after_s)",
     422: "input that cannot be used: the message names the field and why",
@@ -51,7 +52,7 @@ def statuses(path: str, method: str, roles: list[str]) -> set[int]:
     if re.search(r"{\w+}", path):
         found.add(404)
     if method in COMMANDS:
-        found |= {404, 409, 413}
+        found |= {404, 408, 409, 413}
     return found
 
 
