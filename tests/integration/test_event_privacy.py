@@ -116,3 +116,14 @@ def test_password_guessing_is_refused_before_any_hashing_and_timing_says_nothing
     known = min(timed("analyst") for _ in range(3))
     unknown = min(timed(f"nobody{i}") for i in range(3))
     assert unknown > known / 3, (known, unknown)  # an unknown name is hashed too
+
+
+def test_an_approved_summary_never_publishes_a_name_the_rules_alone_missed(api: Api) -> None:
+    incident = api.post("dispatcher", "/incidents", {"incident_type": "WELFARE", "priority": "P4",
+                                                     "location": {"lat": 37.78, "lon": -122.41}}).json()["id"]
+    draft = "officers found jamal, six, at home on oak lane; his mother maría álvarez was called"
+    r = api.post("supervisor", f"/incidents/{incident}/public-summary", {"draft": draft})
+    assert r.status_code == 200, r.text
+    published = str(api.client.get("/api/v1/public/incidents").json()) + r.json()["text"]
+    for secret in ("jamal", "oak lane", "maría", "álvarez", "six"):
+        assert secret not in published.lower(), (secret, r.json()["text"])

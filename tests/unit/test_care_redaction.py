@@ -52,3 +52,38 @@ def test_sensitive_types_are_published_only_as_neutral_words() -> None:
     assert public_category("SUICTHRT", names) == "Welfare check / public assistance"
     assert public_category("CARDIAC", names) == "Medical aid"
     assert public_category("BURGLARY", names) == "Burglary"
+
+
+# what an attack on the public page found, each now removed (rules, then the PII model)
+FOUND = [
+    ("officers found jamal, six years old, home alone", ["jamal", "six years"]),
+    ("José Álvarez called about his daughter", ["José", "Álvarez"]),
+    ("her son tyrone was safe with his neighbour maría", ["tyrone", "maría"]),
+    ("write to jo dot smith at gmail dot com", ["jo dot smith", "gmail"]),
+    ("his number is five five five one two one two", ["five five five"]),
+    ("a boy aged seven called from near Mission Street", ["seven", "Mission"]),
+    ("the girl, eight, lives on oak lane with her grandma", ["eight", "oak lane"]),
+    ("We visited sam at school and talked about 911", ["sam"]),
+]
+
+
+@pytest.mark.parametrize("draft,private", FOUND)
+def test_what_the_rules_missed_the_pii_model_and_new_rules_remove(draft: str, private: list[str]) -> None:
+    from openpsap.care.pii import available, model_pass
+
+    if not available():
+        pytest.skip("the PII model packages are not installed: bash scripts/setup.sh")
+    text = redact(draft, model_pass).text
+    for secret in private:
+        assert secret.lower() not in text.lower(), (draft, text)
+    assert "911" in text or "911" not in draft, "public words stay"
+
+
+def test_the_story_stays_readable_after_the_model() -> None:
+    from openpsap.care.pii import available, model_pass
+
+    if not available():
+        pytest.skip("the PII model packages are not installed: bash scripts/setup.sh")
+    draft = ("A lonely child called 911 on Tuesday night. Officers from the San Francisco Police Department visited, "
+             "found him safe and explained what 911 is for. The outreach team will visit his school.")
+    assert redact(draft, model_pass).text == draft

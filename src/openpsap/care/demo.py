@@ -12,6 +12,8 @@ from typing import Any
 from openpsap.calls import service as call_service
 from openpsap.care import config as care_config
 from openpsap.care import followups, history, service
+from openpsap.care.pii import model_pass
+from openpsap.care.redaction import redact
 from openpsap.commands import CommandRunner
 from openpsap.db import Database
 from openpsap.incidents import service as incident_service
@@ -60,5 +62,5 @@ def seed_care_story(database: Database, *, scale: PriorityScale | None = None, n
     with later.unit_of_work(actor="outreach") as uow:
         history.note_care_plan(uow, caller_number=STORY_NUMBER, note=CARE_PLAN)
     with later.unit_of_work(actor="supervisor") as uow:
-        service.approve_public_summary(uow, incident_id=incident_id, draft=SUMMARY)
+        service.approve_public_summary(uow, incident_id=incident_id, redaction=redact(SUMMARY, model_pass))
     return {"incident_id": incident_id, "caller_number": STORY_NUMBER}

@@ -11,6 +11,11 @@ It errs on the side of removing. Removed, each replaced by a bracketed word the 
   'Mrs', 'Dr' the next word goes too, capitalised or not, and so does a word set off by commas after a
   person ('the boy, jamal, ...')
 - any remaining number of 3 or more digits, except 911 -> [number]
+- spelled out too: 'jo dot smith at gmail dot com' -> [contact]; 'six years old', 'aged six', ', six,' -> [age];
+  three or more number words in a row ('five five five one two') -> [number]; a street named without a house
+  number ('on Oak Lane', 'near mission street') -> [street]
+Then a maintained PII model (Presidio with a spaCy English model: care/pii.py) removes what rules cannot see:
+names in any case or with accents, places, phone numbers and ages in other words.
 The result says what was removed (kinds and counts, never the values) so a PIO can check it.
 """
 
@@ -18,6 +23,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 ALLOWED = {
@@ -43,7 +49,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("contact", re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")),
     ("contact", re.compile(r"\b(https?://|www\.)\S+", re.I)),
     ("contact", re.compile(r"(\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}\b|\b\d{3}[\s.-]\d{4}\b")),
-    ("address", re.compile(r"\b\d{1,6}\s+(?:[nsew]\.?\s+)?(?:\w+\s+){0,3}?" + STREET, re.I)),
+    ("address", re.compile(r"\b(?!911\b)\d{1,6}\s+(?:[nsew]\.?\s+)?(?:\w+\s+){0,3}?" + STREET, re.I)),
     ("address", re.compile(r"\b(apt|apartment|unit|suite|#)\s*\w+\b", re.I)),
     ("age", re.compile(r"\b\d{1,3}[\s-]*(years?|yrs?|months?)[\s-]*old\b", re.I)),
     ("age", re.compile(r"\b(aged?|age of)\s*\d{1,3}\b", re.I)),
@@ -52,11 +58,25 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("plate", re.compile(r"\b(plate|licen[cs]e|tag)(\s+(number|no\.?|#))?\s*:?\s*[A-Z0-9-]{4,8}\b", re.I)),
     ("plate", re.compile(r"\b(?=[A-Z0-9]{5,8}\b)(?=\w*\d)(?=\w*[A-Z])[A-Z0-9]{5,8}\b")),
 ]
+NUMBER_WORDS = (r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+                r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
+                r"hundred)")
+SPELLED: list[tuple[str, re.Pattern[str]]] = [
+    ("contact", re.compile(r"\b[\w.+-]+(?:\s*(?:\(|\[)?\s*(?:dot|\.)\s*(?:\)|\])?\s*[\w-]+)*\s*(?:\(|\[)?\s*(?:at|@)\s*"
+                           r"(?:\)|\])?\s*[\w-]+(?:\s*(?:\(|\[)?\s*(?:dot|\.)\s*(?:\)|\])?\s*[\w-]+)*\s*(?:\(|\[)?\s*"
+                           r"(?:dot|\.)\s*(?:\)|\])?\s*(?:com|org|net|edu|gov|us|io|co|info|me)\b", re.I)),
+    ("age", re.compile(rf"\b{NUMBER_WORDS}(?:[\s-]+{NUMBER_WORDS})?[\s-]*(?:years?|yrs?|months?)[\s-]*old\b", re.I)),
+    ("age", re.compile(rf"\b(?:aged?|age of)\s+{NUMBER_WORDS}(?:[\s-]+{NUMBER_WORDS})?\b", re.I)),
+    ("age", re.compile(rf"(?<=,)\s*{NUMBER_WORDS}(?:[\s-]+{NUMBER_WORDS})?\s*(?=,)", re.I)),
+    ("number", re.compile(rf"\b{NUMBER_WORDS}(?:[\s,-]+{NUMBER_WORDS}){{2,}}\b", re.I)),
+    ("street", re.compile(r"\b(?:(?!(?:on|at|near|in|of|the|a|an|to|from|off|along|by|and|or|alone|home|up|down)\b)"
+                          r"[^\W\d_][\w'-]*\s+){1,2}" + STREET, re.I)),
+]
 NAME_AFTER = re.compile(r"\b(named|mr|ms|mrs|miss|dr|name is|name's)\.?\s+([A-Za-z][\w'-]*)", re.I)
 APPOSITION = re.compile(r"\b(boy|girl|child|kid|son|daughter|man|woman|caller|mother|father|mom|dad|brother|sister|"
                         r"resident|neighbou?r|friend|student|teen|teenager|victim|suspect|driver),\s+([A-Za-z][\w'-]*)"
                         r"(?=\s*,)", re.I)
-WORD = re.compile(r"[A-Za-z][\w'-]*")
+WORD = re.compile(r"[^\W\d_][\w'-]*")  # any letters, accented too
 NUMBER = re.compile(r"\b(?!911\b)\d{3,}\b")
 
 
@@ -66,7 +86,8 @@ class Redaction:
     removed: dict[str, int]
 
 
-def redact(draft: str) -> Redaction:
+def redact(draft: str, model: Callable[[str, Counter[str]], str] | None = None) -> Redaction:
+    """`model(text, removed)`: a further pass (the PII model) over the rules' result; None: rules only."""
     removed: Counter[str] = Counter()
     text = draft.replace("\x00", " ")
 
@@ -79,12 +100,14 @@ def redact(draft: str) -> Redaction:
 
         return pattern.sub(repl, source)
 
-    for kind, pattern in PATTERNS:
+    for kind, pattern in PATTERNS + SPELLED:
         text = sub(kind, pattern, text)
     text = sub("name", NAME_AFTER, text, group=2)
     text = sub("name", APPOSITION, text, group=2)
     text = _names(text, removed)
     text = sub("number", NUMBER, text)
+    if model is not None:
+        text = model(text, removed)
     return Redaction(re.sub(r"\s+", " ", text).strip(), dict(removed))
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from openpsap.care.models import PublicSummary
+from openpsap.care.pii import model_pass
 from openpsap.care.redaction import Redaction, redact
 from openpsap.commands import UnitOfWork
 from openpsap.errors import InvalidInput
@@ -15,10 +16,10 @@ from openpsap.incidents import service as incident_service
 from openpsap.incidents.models import Incident
 
 
-def approve_public_summary(uow: UnitOfWork, *, incident_id: str, draft: str) -> Redaction:
-    """The draft is redacted again here, whatever the client sent: nothing private can be approved by accident."""
+def approve_public_summary(uow: UnitOfWork, *, incident_id: str, redaction: Redaction) -> Redaction:
+    """`redaction`: the draft as redact() left it on the server (never the client's own version), computed before
+    the command so the PII model's time is not spent holding the database."""
     incident_service.get_or_raise(uow.session, incident_id=incident_id)
-    redaction = redact(draft)
     if not re.sub(r"\[\w+\]|\W", "", redaction.text):
         raise InvalidInput("the summary is empty after redaction; write what happened in plain words")
     uow.emit("public-summary-approved", "incident", incident_id,

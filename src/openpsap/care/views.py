@@ -19,6 +19,7 @@ from openpsap.auth.roles import Role as R
 from openpsap.care import callbacks, followups, history, service
 from openpsap.configuration import service as configuration
 from openpsap.care.public import public_view, publishable, street_released
+from openpsap.care.pii import model_pass
 from openpsap.care.redaction import redact
 from openpsap.clock import as_utc
 from openpsap.errors import InvalidInput
@@ -37,16 +38,20 @@ class SummaryDraft(Strict):
 
 @router.post("/public-summary/preview", **allowed(*PIO, R.outreach))
 def preview_summary(body: SummaryDraft):
-    """The draft as the public would read it: names, numbers, addresses, ages, plates and e-mails removed."""
-    r = redact(body.draft)
+    """The draft as the public would read it: names, numbers, addresses, ages, plates and e-mails removed (rules, then
+    the PII model)."""
+    r = redact(body.draft, model_pass)
     return {"text": r.text, "removed": r.removed}
 
 
 @router.post("/incidents/{incident_id}/public-summary", **allowed(*PIO))
 def approve_summary(incident_id: str, body: SummaryDraft, cmd: Cmd):
-    """Approve the (server-redacted) summary for the public page; recorded as an event."""
+    """Approve the summary for the public page, as the server redacts it again (rules and the PII model, whatever the
+    client sent); recorded as an event."""
+    redaction = redact(body.draft, model_pass)
+
     def run(uow):  # noqa: ANN001, ANN202
-        r = service.approve_public_summary(uow, incident_id=incident_id, draft=body.draft)
+        r = service.approve_public_summary(uow, incident_id=incident_id, redaction=redaction)
         return {"incident_id": incident_id, "text": r.text, "removed": r.removed}
 
     return cmd.run(run)
