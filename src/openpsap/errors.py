@@ -4,7 +4,8 @@
     ├── InvalidInput (422)      a value is malformed or unknown (bad code, bad key)
     ├── NotFound (404)          no such call, incident, unit, station or user
     ├── Conflict (409)          the command clashes with the current state
-    │   └── InvalidTransition   a status move the lifecycle rules forbid
+    │   ├── InvalidTransition   a status move the lifecycle rules forbid
+    │   └── NoMapLocation       the incident has no place on the road map (none yet, or off it)
     ├── Unauthorized (401)      no or bad credentials
     ├── Forbidden (403)         the user's role may not do this
     └── TooManyRequests (429)   too many failed logins: wait
@@ -50,6 +51,10 @@ class Conflict(CADError):
 
 class InvalidTransition(Conflict):
     kind = "invalid_transition"
+
+
+class NoMapLocation(Conflict):
+    kind = "no_map_location"
 
 
 class Unauthorized(CADError):

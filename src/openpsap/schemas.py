@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -42,7 +43,16 @@ def utc_representable(value: datetime | None, field: str) -> datetime | None:
     return value
 
 
-NUMBERS = (int, float, int | None, float | None)
+def _kinds(annotation: Any) -> set[type]:
+    """The plain types a field's annotation allows (through Optional, unions and Annotated)."""
+    if annotation in (int, float, bool, str, datetime):
+        return {annotation}
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _kinds(get_args(annotation)[0])
+    if origin in (Union, UnionType):
+        return set().union(*(_kinds(a) for a in get_args(annotation)))
+    return set()
 
 
 class Strict(BaseModel):
@@ -59,8 +69,13 @@ class Strict(BaseModel):
             raise ValueError(f"{where}: text may not contain NUL (\\u0000) characters")
         if isinstance(data, dict):
             for name, field in cls.model_fields.items():
-                if isinstance(data.get(name), bool) and field.annotation in NUMBERS:
-                    raise ValueError(f"{name} must be a number, not {str(data[name]).lower()}")
+                value, kinds = data.get(name), _kinds(field.annotation)
+                if isinstance(value, bool) and kinds & {int, float} and bool not in kinds:
+                    raise ValueError(f"{name} must be a number, not {str(value).lower()}")
+                if value is not None and not isinstance(value, bool) and kinds == {bool}:
+                    raise ValueError(f"{name} must be true or false")
+                if isinstance(value, int | float) and kinds == {datetime}:
+                    raise ValueError(f"{name} must be a time with its zone, e.g. 2026-11-27T10:00:00Z, not a number")
         return data
 
     @model_validator(mode="after")

@@ -63,10 +63,12 @@ def test_non_emergencies_send_no_unit(api: Api) -> None:
 def test_recommendation_needs_a_location_on_the_map(api: Api) -> None:
     r = api.post("call_taker", "/incidents", {"incident_type": "CARDIAC", "location": {"address": "somewhere"}})
     no_point = r.json()["id"]
-    assert api.get("dispatcher", f"/incidents/{no_point}/recommendation").status_code == 422
+    # the incident's state (no place on the map), not the request, stops it: 409, with the reason
+    r = api.get("dispatcher", f"/incidents/{no_point}/recommendation")
+    assert r.status_code == 409 and r.json()["error"] == "no_map_location", r.text
     off_map = _incident_at(api, "CARDIAC", 40.0, -75.0)
     r = api.get("dispatcher", f"/incidents/{off_map}/recommendation")
-    assert r.status_code == 422 and "km from the nearest road" in r.json()["message"]
+    assert r.status_code == 409 and "km from the nearest road" in r.json()["message"]
     assert api.get("dispatcher", "/incidents/26-999999/recommendation").status_code == 404
 
 

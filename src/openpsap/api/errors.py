@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from typing import Any
 from urllib.parse import unquote
 
@@ -48,18 +49,35 @@ def install(app: FastAPI) -> None:
         return JSONResponse(error_body("invalid_input", _summary(errors), errors=errors), status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         kinds = {404: "not_found", 405: "method_not_allowed", 408: "timeout", 413: "too_large"}
-        return JSONResponse(
-            error_body(kinds.get(exc.status_code, "http_error"), str(exc.detail)),
-            status_code=exc.status_code,
-            headers=getattr(exc, "headers", None),
-        )
+        headers = dict(getattr(exc, "headers", None) or {})
+        message = str(exc.detail)
+        if exc.status_code == 405:  # every method the path has, not only those of the first route that matched it
+            methods = _methods(request, headers.get("Allow", ""))
+            headers["Allow"] = ", ".join(methods)
+            message = f"{request.method} is not allowed here; use {' or '.join(methods)}"
+        return JSONResponse(error_body(kinds.get(exc.status_code, "http_error"), message),
+                            status_code=exc.status_code, headers=headers or None)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
         return JSONResponse(error_body("internal", "internal error; it has been logged"), status_code=500)
+
+
+def _methods(request: Request, fallback: str = "") -> list[str]:
+    """The methods the OpenAPI document lists for this path (the console's pages: what the router said)."""
+    found: set[str] = set()
+    matched = [(template.count("{"), operations) for template, operations in request.app.openapi().get("paths", {}).items()
+               if re.fullmatch(re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template)), request.url.path)]
+    fewest = min((n for n, _ in matched), default=0)  # /incidents/nearby, not /incidents/{incident_id}
+    for n, operations in matched:
+        if n == fewest:
+            found |= {m.upper() for m in operations}
+    if not found:
+        found = {m.strip() for m in fallback.split(",") if m.strip()}
+    return sorted(found)
 
 
 class NoNulInUrl:

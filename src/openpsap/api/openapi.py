@@ -15,6 +15,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from openpsap.api import openapi_values
 from openpsap.api.deps import ROLES_KEY
 
 ERROR_SCHEMA = {
@@ -62,6 +63,7 @@ def install(app: FastAPI) -> None:
             return app.openapi_schema
         doc = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
         doc.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        openapi_values.state(doc, app)
         ref = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
         for path, operations in doc.get("paths", {}).items():
             for method, op in operations.items():

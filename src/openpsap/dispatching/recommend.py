@@ -15,7 +15,7 @@ from scipy.optimize import linear_sum_assignment
 from scipy.sparse.csgraph import dijkstra
 
 from openpsap.dispatching.plans import Plan, Slot
-from openpsap.errors import InvalidInput
+from openpsap.errors import InvalidInput, NoMapLocation
 from openpsap.routing.graph import RoadGraph, edge_values
 from openpsap.routing.paths import edges_towards
 
@@ -125,7 +125,10 @@ class Recommender:
                   incident_id: str | None = None) -> Recommendation:
         """Units for what the plan still needs: units already on `incident_id` fill their slots first, so a
         second request after a dispatch recommends only what is missing."""
-        snap = self.graph.snap(lat, lon)  # raises InvalidInput off the map
+        try:
+            snap = self.graph.snap(lat, lon)
+        except InvalidInput as exc:  # the incident's recorded place is off the map: its state, not the request
+            raise NoMapLocation(exc.message, **exc.details) from None
         assigned: list[list[str]] = [[] for _ in plan.slots]
         narrowest = sorted(range(len(plan.slots)), key=lambda k: len(plan.slots[k].types))  # leave broad slots open
         for u in (u for u in units if incident_id is not None and u.incident_id == incident_id):

@@ -18,7 +18,7 @@ from openpsap.clock import iso
 from openpsap.commands import UnitOfWork
 from openpsap.dispatching.plans import ResponsePlans
 from openpsap.dispatching.recommend import Recommendation, Recommender, UnitView
-from openpsap.errors import Conflict, Forbidden, InvalidInput, InvalidTransition
+from openpsap.errors import Conflict, Forbidden, InvalidInput, InvalidTransition, NoMapLocation
 from openpsap.incidents import lifecycle as incident_rules
 from openpsap.incidents import service as incident_service
 from openpsap.incidents.enums import IncidentStatus
@@ -176,7 +176,7 @@ def recommend(db: Session, *, incident_id: str, recommender: Recommender, plans:
     incident = incident_service.get_or_raise(db, incident_id=incident_id)
     incident_rules.check_open(incident_id, IncidentStatus(incident.status))
     if incident.lat is None or incident.lon is None:
-        raise InvalidInput(
+        raise NoMapLocation(  # the incident's state, not the request, is what is missing
             f"incident {incident_id} has no map location; set its location (lat, lon) to get a recommendation",
             field="location",
         )

@@ -16,7 +16,8 @@ from openpsap.incidents.views import detail
 router = APIRouter(prefix="/incidents", tags=["dispatching"])
 
 
-@router.get("/{incident_id}/recommendation", **allowed(R.call_taker, R.dispatcher, R.supervisor))
+@router.get("/{incident_id}/recommendation", **allowed(R.call_taker, R.dispatcher, R.supervisor),
+            responses={409: {"description": "the incident is closed or has no map location yet"}})
 async def recommendation(incident_id: str, database: Reader, request: Request):
     """The available units that fill the incident's response plan fastest by road, with alternates and reasons."""
     speeds = request.app.state.settings.road_speeds_kmh

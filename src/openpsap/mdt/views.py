@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from openpsap.api.deps import CurrentPrincipal, Reader, allowed
 from openpsap.auth.roles import Role as R
 from openpsap.auth.service import Principal
-from openpsap.errors import Forbidden, InvalidInput
+from openpsap.errors import Conflict, Forbidden, InvalidInput
 from openpsap.incidents import service as incidents
 from openpsap.mdt import assignment
 from openpsap.mdt.directions import Directions
@@ -68,7 +68,8 @@ async def unit_assignment(unit_id: str, database: Reader, request: Request, prin
     return await run_in_threadpool(read)
 
 
-@router.get("/{unit_id}/route", **allowed(*WHO))
+@router.get("/{unit_id}/route", **allowed(*WHO),
+            responses={409: {"description": "the unit is on no incident (give lat and lon), or it has no map location"}})
 async def unit_route(unit_id: str, database: Reader, request: Request, principal: CurrentPrincipal,
                      from_lat: float | None = Query(None, ge=-90, le=90), from_lon: float | None = Query(None, ge=-180, le=180),
                      lat: float | None = Query(None, ge=-90, le=90), lon: float | None = Query(None, ge=-180, le=180)):
@@ -81,11 +82,11 @@ async def unit_route(unit_id: str, database: Reader, request: Request, principal
         end = (lat, lon)
         if lat is None or lon is None:
             if not unit.incident_id:
-                raise InvalidInput(f"unit {unit_id} is on no incident: give lat and lon to route to a point", field="lat")
+                raise Conflict(f"unit {unit_id} is on no incident: give lat and lon to route to a point", field="lat")
             incident = incidents.get_or_raise(db, incident_id=unit.incident_id)
             end = (incident.lat, incident.lon)
             if incident.lat is None:
-                raise InvalidInput(f"incident {incident.id} has no map location yet; ask dispatch", field="location")
+                raise Conflict(f"incident {incident.id} has no map location yet; ask dispatch", field="location")
     if start[0] is None or start[1] is None:
         raise InvalidInput(f"unit {unit_id} has no position yet: send one (PUT /units/{unit_id}/position) or give "
                            "from_lat and from_lon", field="from_lat")

@@ -37,7 +37,7 @@ from openpsap.db import Database
 from openpsap.dispatching import service as dispatching_service
 from openpsap.dispatching.plans import ResponsePlans
 from openpsap.dispatching.recommend import Recommender
-from openpsap.errors import CADError, Conflict, InvalidInput
+from openpsap.errors import CADError, Conflict, InvalidInput, NoMapLocation
 from openpsap.incidents import service as incident_service
 from openpsap.incidents.models import Incident
 from openpsap.incidents.priority import PriorityScale
@@ -262,7 +262,7 @@ class Replay:
         try:
             rec = dispatching_service.dispatch_recommended(uow, incident_id=incident_id, recommender=self.recommender,
                                                            plans=self.plans)
-        except InvalidInput:  # no map location, or off the road map
+        except (InvalidInput, NoMapLocation):  # no map location, or off the road map
             self.result.no_location += 1
             incident_service.add_note(uow, incident_id=incident_id, text="replay: no map location; no unit simulated")
             return self._close(uow, call, incident_id)

@@ -59,7 +59,7 @@ def update_station(
         raise InvalidInput("give both lat and lon to move a station", field="lat")
     changes = {k: v for k, v in wanted.items() if v is not None and v != getattr(station, k)}
     if not changes:
-        raise InvalidInput(f"nothing to change: station {station_id} already has these values", station_id=station_id)
+        return station  # the same values again: nothing changes, nothing is recorded
     previous = {k: getattr(station, k) for k in changes}
     uow.emit("station-updated", "station", station_id, {"id": station_id, "changes": changes, "previous": previous})
     return station

@@ -102,7 +102,7 @@ def update(
         if waiting_there or unit.lat is None:
             changes["lat"], changes["lon"] = station.lat, station.lon
     if not changes:
-        raise InvalidInput(f"nothing to change: unit {unit_id} already has these values", unit_id=unit_id)
+        return unit  # the same values again: nothing changes, nothing is recorded
     previous = {field: getattr(unit, field) for field in changes}
     uow.emit("unit-updated", "unit", unit_id, {"id": unit_id, "changes": changes, "previous": previous})
     return unit
