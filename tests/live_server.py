@@ -36,6 +36,26 @@ def migrated_sqlite_with_dispatcher(folder: Path) -> str:
     return url
 
 
+PIDS: dict[str, int] = {}  # base URL -> the server's process id (to kill one mid-test)
+
+
+def kill(base: str) -> None:
+    """SIGKILL a live server now (its context manager then finds it dead)."""
+    os.killpg(PIDS[base], signal.SIGKILL)
+
+
+def fresh_postgres(pg_url: str, name: str) -> str:
+    """A new, empty PostgreSQL database `name` on the server of pg_url (dropped first): its URL."""
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(pg_url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        conn.execute(text(f"CREATE DATABASE {name}"))
+    admin.dispose()
+    return pg_url.rsplit("/", 1)[0] + "/" + name
+
+
 def login(base: str) -> str:
     from tests.conftest import PASSWORD
 
@@ -58,6 +78,7 @@ def live_server(database_url: str, port: int | None = None, env: dict[str, str] 
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True, env={**os.environ, **(env or {})},
     )
     base = f"http://127.0.0.1:{port}/api/v1"
+    PIDS[base] = server.pid
     try:
         for _ in range(100):
             try:
@@ -69,7 +90,10 @@ def live_server(database_url: str, port: int | None = None, env: dict[str, str] 
             pytest.fail("the server did not start")
         yield base
     finally:
-        os.killpg(server.pid, signal.SIGKILL)
+        try:
+            os.killpg(server.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
         server.wait(timeout=10)
         if server.stderr:
             server.stderr.close()

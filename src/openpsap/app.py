@@ -49,7 +49,15 @@ def create_app(settings: Settings, *, database: Database | None = None, clock: C
         bus.attach(asyncio.get_running_loop())
         # few worker threads: on one GIL, 40 threads queueing on the write gate / row locks only add hand-offs
         anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
+        listener = None
+        if not db.is_sqlite:  # other servers' commits wake this server's streams at once (LISTEN/NOTIFY)
+            from openpsap.api.listen import Listener
+
+            listener = Listener(db.url, bus.notify)
+            listener.start()
         yield
+        if listener is not None:
+            listener.stop()
         if database is None:
             db.dispose()
 
@@ -86,3 +94,12 @@ def create_app(settings: Settings, *, database: Database | None = None, clock: C
     app.add_middleware(errors.NoNulInUrl)
     app.add_middleware(errors.SecurityHeaders, api_prefix=API, docs=(f"{API}/docs",))
     return app
+
+
+def from_environment() -> FastAPI:
+    """The app for a worker process of `openpsap serve --workers N` (uvicorn's factory): settings from OPENPSAP_*."""
+    from openpsap.api.slow_clients import configure
+
+    settings = Settings()
+    configure(settings.header_timeout_seconds, settings.max_header_bytes)
+    return create_app(settings)

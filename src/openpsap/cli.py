@@ -100,19 +100,34 @@ def serve(
     database_url: DatabaseUrl = "",
     data_dir: Annotated[Path, typer.Option(envvar="OPENPSAP_DATA_DIR", help="Folder for the SQLite file.")] = DEFAULT_DATA_DIR,
     log_level: Annotated[str, typer.Option(help="uvicorn log level (info, warning, ...).")] = "info",
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Server processes on this host (PostgreSQL only; each "
+                                                             "wakes the others' streams with LISTEN/NOTIFY).")] = 1,
 ) -> None:
     """Run the API server (migrates the database to the latest schema first)."""
+    import os
+
     import uvicorn
 
+    from openpsap.api.slow_clients import configure
     from openpsap.app import create_app
 
     settings = _settings(database_url, data_dir)
+    url = settings.resolved_database_url()
+    if workers > 1 and url.startswith("sqlite"):
+        _fail("--workers needs PostgreSQL: SQLite lets one process write at a time, and its live streams are woken "
+              "in-process only. Use one worker on SQLite, or set OPENPSAP_DATABASE_URL to a PostgreSQL database.")
     database = _database(settings)
-    console.print(f"openpsap {__version__} on http://{host}:{port}/  (database {_redact(settings.resolved_database_url())})")
-    from openpsap.api.slow_clients import protocol
-
-    uvicorn.run(create_app(settings, database=database), host=host, port=port, log_level=log_level, ws="websockets-sansio",
-                http=protocol(settings.header_timeout_seconds, settings.max_header_bytes), timeout_keep_alive=5)
+    console.print(f"openpsap {__version__} on http://{host}:{port}/  (database {_redact(url)}"
+                  + (f", {workers} workers)" if workers > 1 else ")"))
+    http = configure(settings.header_timeout_seconds, settings.max_header_bytes)
+    options = {"host": host, "port": port, "log_level": log_level, "ws": "websockets-sansio", "http": http,
+               "timeout_keep_alive": 5}
+    if workers > 1:  # each worker builds its own app from the environment (openpsap.app:from_environment)
+        database.dispose()
+        os.environ["OPENPSAP_DATABASE_URL"] = url
+        uvicorn.run("openpsap.app:from_environment", factory=True, workers=workers, **options)
+    else:
+        uvicorn.run(create_app(settings, database=database), **options)
 
 
 @app.command()

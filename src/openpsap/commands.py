@@ -76,6 +76,7 @@ class UnitOfWork:
             ]
             self.session.add_all(self.records)
             self.session.flush()
+            self.database.notify_appended(self.session, self.records[-1].seq)
         self.session.commit()
 
 

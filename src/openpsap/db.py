@@ -89,6 +89,11 @@ class Database:
         if not self.is_sqlite:
             session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": EVENT_LOG_LOCK_KEY})
 
+    def notify_appended(self, session: Session, seq: int) -> None:
+        """PostgreSQL: tell every server's listener (api/listen.py), delivered when this transaction commits."""
+        if not self.is_sqlite:
+            session.execute(text("SELECT pg_notify('openpsap_events', :seq)"), {"seq": str(seq)})
+
     def dispose(self) -> None:
         self.engine.dispose()
 

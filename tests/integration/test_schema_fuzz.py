@@ -13,10 +13,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, text
 
 from tests.conftest import PASSWORD, PG_URL
-from tests.live_server import live_server
+from tests.live_server import fresh_postgres, live_server
 
 CHECKS = ("not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,"
           "negative_data_rejection,missing_required_header,unsupported_method")
@@ -41,15 +40,6 @@ def _seed(url: str) -> None:
     db.dispose()
 
 
-def _fresh_pg() -> str:
-    admin = create_engine(PG_URL.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text("DROP DATABASE IF EXISTS openpsap_fuzz WITH (FORCE)"))
-        conn.execute(text("CREATE DATABASE openpsap_fuzz"))
-    admin.dispose()
-    return PG_URL.rsplit("/", 1)[0] + "/openpsap_fuzz"
-
-
 @pytest.mark.parametrize("storage", ["sqlite", "postgresql"])
 def test_the_api_keeps_to_its_openapi_document_under_fuzzing(tmp_path: Path, storage: str) -> None:
     if shutil.which("schemathesis") is None and not Path(sys.executable).with_name("schemathesis").exists():
@@ -57,7 +47,7 @@ def test_the_api_keeps_to_its_openapi_document_under_fuzzing(tmp_path: Path, sto
     if storage == "postgresql":
         if not PG_URL:
             pytest.skip("set OPENPSAP_TEST_DATABASE_URL to run on PostgreSQL")
-        url = _fresh_pg()
+        url = fresh_postgres(PG_URL, "openpsap_fuzz")
     else:
         url = f"sqlite:///{tmp_path / 'fuzz.db'}"
     _seed(url)

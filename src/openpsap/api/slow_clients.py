@@ -72,10 +72,12 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         super().connection_lost(exc)
 
 
-def protocol(header_timeout_s: float, max_header_bytes: int) -> type[GuardedHttpToolsProtocol]:
-    """The protocol class with this server's limits (uvicorn takes a class)."""
-    return type("OpenpsapHttpProtocol", (GuardedHttpToolsProtocol,),
-                {"header_timeout_s": header_timeout_s, "max_header_bytes": max_header_bytes})
+def configure(header_timeout_s: float, max_header_bytes: int) -> str:
+    """Set this process's limits; returns the protocol's import string for uvicorn (also in worker processes, each
+    of which configures itself when it builds its app)."""
+    GuardedHttpToolsProtocol.header_timeout_s = header_timeout_s
+    GuardedHttpToolsProtocol.max_header_bytes = max_header_bytes
+    return "openpsap.api.slow_clients:GuardedHttpToolsProtocol"
 
 
 
