@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,6 +37,7 @@ def migrated_sqlite_with_dispatcher(folder: Path) -> str:
     return url
 
 
+LAST_STDERR: dict[str, str] = {}
 PIDS: dict[str, int] = {}  # base URL -> the server's process id (to kill one mid-test)
 
 
@@ -69,13 +71,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_server(database_url: str, port: int | None = None, env: dict[str, str] | None = None) -> Iterator[str]:
+def live_server(database_url: str, port: int | None = None, env: dict[str, str] | None = None,
+                log_level: str = "warning") -> Iterator[str]:
     """Yields the API base URL; the server is SIGKILLed on exit (no graceful shutdown). `env`: extra settings
-    (OPENPSAP_*)."""
+    (OPENPSAP_*). What it wrote to stderr is in LAST_STDERR[base] afterwards."""
     port = port or free_port()
+    errors = tempfile.TemporaryFile()  # a file, not a pipe: a chatty server never blocks on a full pipe
     server = subprocess.Popen(
-        [sys.executable, "-m", "openpsap", "serve", "--port", str(port), "--database-url", database_url, "--log-level", "warning"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True, env={**os.environ, **(env or {})},
+        [sys.executable, "-m", "openpsap", "serve", "--port", str(port), "--database-url", database_url, "--log-level", log_level],
+        stdout=subprocess.DEVNULL, stderr=errors, start_new_session=True, env={**os.environ, **(env or {})},
     )
     base = f"http://127.0.0.1:{port}/api/v1"
     PIDS[base] = server.pid
@@ -95,5 +99,6 @@ def live_server(database_url: str, port: int | None = None, env: dict[str, str] 
         except ProcessLookupError:
             pass
         server.wait(timeout=10)
-        if server.stderr:
-            server.stderr.close()
+        errors.seek(0)
+        LAST_STDERR[base] = errors.read().decode("utf-8", "replace")
+        errors.close()

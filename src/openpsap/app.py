@@ -14,6 +14,7 @@ from openpsap.api import errors
 from openpsap.api import events as events_views
 from openpsap.api import meta as meta_views
 from openpsap.api import openapi
+from openpsap.api.requestlog import RequestLog
 from openpsap.api.bus import EventBus
 from openpsap.auth import views as auth_views
 from openpsap.auth.throttle import LoginThrottle
@@ -93,6 +94,7 @@ def create_app(settings: Settings, *, database: Database | None = None, clock: C
     app.add_middleware(errors.BodyLimit, limit=settings.max_body_bytes, timeout_s=settings.body_timeout_seconds)
     app.add_middleware(errors.NoNulInUrl)
     app.add_middleware(errors.SecurityHeaders, api_prefix=API, docs=(f"{API}/docs",))
+    app.add_middleware(RequestLog)  # outermost: every answer has its X-Request-ID and its log line
     return app
 
 
@@ -100,6 +102,9 @@ def from_environment() -> FastAPI:
     """The app for a worker process of `openpsap serve --workers N` (uvicorn's factory): settings from OPENPSAP_*."""
     from openpsap.api.slow_clients import configure
 
+    from openpsap.api.requestlog import configure as configure_logs
+
     settings = Settings()
     configure(settings.header_timeout_seconds, settings.max_header_bytes)
+    configure_logs(settings.log_format, "info")
     return create_app(settings)

@@ -120,8 +120,11 @@ def serve(
     console.print(f"openpsap {__version__} on http://{host}:{port}/  (database {_redact(url)}"
                   + (f", {workers} workers)" if workers > 1 else ")"))
     http = configure(settings.header_timeout_seconds, settings.max_header_bytes)
+    from openpsap.api.requestlog import configure as configure_logs
+
+    configure_logs(settings.log_format, log_level)
     options = {"host": host, "port": port, "log_level": log_level, "ws": "websockets-sansio", "http": http,
-               "timeout_keep_alive": 5}
+               "timeout_keep_alive": 5, "access_log": settings.log_format != "json"}
     if workers > 1:  # each worker builds its own app from the environment (openpsap.app:from_environment)
         database.dispose()
         os.environ["OPENPSAP_DATABASE_URL"] = url
@@ -208,6 +211,37 @@ def db_upgrade(database_url: DatabaseUrl = "") -> None:
     settings = _settings(database_url)
     _database(settings).dispose()
     console.print(f"database {_redact(settings.resolved_database_url())} is at the latest schema")
+
+
+@db_app.command("backup")
+def db_backup(target: Annotated[Path, typer.Argument(help="The backup file to write (must not exist yet).")],
+              database_url: DatabaseUrl = "") -> None:
+    """Back up the SQLite database while servers keep running (SQLite's online backup), then check the copy.
+    PostgreSQL: use pg_dump and WAL archiving (docs/operations.md)."""
+    from openpsap.backup import BackupError, backup
+
+    url = _settings(database_url).resolved_database_url()
+    try:
+        events = backup(url, target)
+    except BackupError as exc:
+        _fail(str(exc))
+    console.print(f"backed up {_redact(url)} to {target}: {events:,} events, integrity ok")
+
+
+@db_app.command("restore")
+def db_restore(source: Annotated[Path, typer.Argument(help="A backup made by `openpsap db backup`.")],
+               database_url: DatabaseUrl = "",
+               force: Annotated[bool, typer.Option("--force", help="Replace an existing database (stop every server first).")] = False) -> None:
+    """Restore a checked backup as the SQLite database, then migrate it to this version's schema."""
+    from openpsap.backup import BackupError, restore
+
+    url = _settings(database_url).resolved_database_url()
+    try:
+        events = restore(url, source, force=force)
+    except BackupError as exc:
+        _fail(str(exc))
+    _database(_settings(database_url)).dispose()  # migrates an older backup to the latest schema
+    console.print(f"restored {source} to {_redact(url)}: {events:,} events; start the servers again")
 
 
 @db_app.command("rebuild")

@@ -55,6 +55,7 @@ class Settings(BaseSettings):
     header_timeout_seconds: float = Field(default=10, gt=0, le=300, description="A client must send a request's headers within this time (slow clients are answered 408 and disconnected).")
     max_header_bytes: int = Field(default=32 * 1024, ge=4096, le=1024 * 1024, description="Larger request headers are refused with 431.")
     body_timeout_seconds: float = Field(default=30, gt=0, le=600, description="Each part of a request body must arrive within this time (else 408).")
+    log_format: str = Field(default="text", pattern="^(text|json)$", description="json: one JSON line per request (request id, user, method, path, status, ms) and per log record, for a log collector; text: human-readable.")
     allowed_origins: list[str] = Field(default_factory=list, description='Origins, besides the server\'s own, whose pages may open the live stream with a console cookie (behind a proxy that rewrites Host); JSON, e.g. ["https://cad.example.org"].')
     stream_poll_seconds: float = Field(
         default=0.5,

@@ -15,6 +15,7 @@ from fastapi import Depends, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from openpsap.api.requestlog import note_user
 from openpsap.auth import service as auth_service
 from openpsap.auth.roles import Role
 from openpsap.auth.service import Principal
@@ -85,6 +86,7 @@ async def current_principal(request: Request) -> Principal:
     if via_cookie and request.method not in SAFE_METHODS:
         if request.headers.get(CSRF_HEADER) != principal.csrf_token:
             raise Forbidden(f"missing or wrong {CSRF_HEADER} header for a cookie session")
+    note_user(principal.username)
     return principal
 
 
