@@ -120,12 +120,16 @@ class RoadGraph:
             oneway = (row.get("oneway") or "").strip()
             directions = ([(a, b)] if oneway != "-1" else []) + ([(b, a)] if oneway not in ("yes", "1", "true") else [])
             for u, v in directions:
-                src.append(u), dst.append(v), secs.append(seconds), lengths.append(length), classes.append(klass)
+                src.append(u)
+                dst.append(v)
+                secs.append(seconds)
+                lengths.append(length)
+                classes.append(klass)
         n = len(lats)
         keep = _fastest_per_pair(src, dst, secs)
         s, d = np.asarray(src)[keep], np.asarray(dst)[keep]
 
-        def matrix(values: list[float]) -> sparse.csr_matrix:
+        def matrix(values: list[float] | list[int]) -> sparse.csr_matrix:
             return sparse.csr_matrix((np.asarray(values, dtype=float)[keep], (s, d)), shape=(n, n))
 
         graph = cls(np.array(lats), np.array(lons), matrix(secs), matrix(lengths), **kwargs)

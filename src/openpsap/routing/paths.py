@@ -25,7 +25,7 @@ def edges_towards(pred: np.ndarray, node: int, root: int, *, reversed_tree: bool
     """The (from, to) edges of the path in a Dijkstra predecessor tree rooted at `root`, between `node`
     and `root`, in driving direction. reversed_tree: the search ran on the reversed graph (so the
     path drives from `node` to `root`); otherwise it drives from `root` to `node`."""
-    edges = []
+    edges: list[tuple[int, int]] = []
     while node != root and node >= 0 and len(edges) < 100_000:
         nxt = int(pred[node])
         if nxt < 0:

@@ -72,8 +72,9 @@ def shift(now: datetime, calls: list[CallRow], incidents: list[IncidentRow], uni
         if (s := (now - c.received_at).total_seconds()) > t.ringing_s:
             alerts.append({"level": "critical", "text": f"a call has been ringing {s:.0f} s (answer within {t.ringing_s:.0f} s)"})
     for s, share in NENA_SHARE.items():
-        if answered[s] is not None and answered[s] < share:
-            alerts.append({"level": "warning", "text": f"{answered[s]:.0%} of calls answered within {s} s (NENA: {share:.0%})"})
+        got = answered[s]
+        if got is not None and got < share:
+            alerts.append({"level": "warning", "text": f"{got:.0%} of calls answered within {s} s (NENA: {share:.0%})"})
     for priority, rows in sorted(pending.items()):
         late = [(iid, age) for iid, age in rows if age > t.pending(priority)]
         if late:

@@ -35,7 +35,9 @@ def record_fix(db: Session, *, unit_id: str, lat: float, lon: float, at: datetim
     if _since_prune >= PRUNE_EVERY:
         _since_prune = 0
         db.execute(delete(UnitPosition).where(UnitPosition.received_at < now - keep))
-    return db.get(Unit, unit_id)
+    unit = db.get(Unit, unit_id)
+    assert unit is not None  # checked above, in this transaction
+    return unit
 
 
 def fixes_after(db: Session, *, after_id: int, unit_id: str | None = None, limit: int = 1000) -> list[UnitPosition]:

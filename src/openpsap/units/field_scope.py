@@ -24,13 +24,13 @@ class FieldScope:
         writes E01's event before M10's, and M10 sees both."""
         for event in batch:
             if event["kind"] == "unit-dispatched" and event["subject_id"] == self.unit_id:
-                self.incidents.add(event.get("incident_id"))
+                self.incidents.add(str(event.get("incident_id") or ""))
         return [e for e in batch if self.admits(e)]
 
     def admits(self, event: dict[str, Any]) -> bool:
         """Whether the unit sees this event; follows its dispatches and clears as they stream by."""
         own = event["subject_type"] == "unit" and event["subject_id"] == self.unit_id
-        incident = event.get("incident_id")
+        incident = str(event.get("incident_id") or "")
         if own and event["kind"] == "unit-dispatched":
             self.incidents.add(incident)
             return True
