@@ -29,6 +29,7 @@ from openpsap.idempotency import IdempotencyRecord, check_key
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+R = TypeVar("R")
 RETRYABLE_SQLSTATES = {"40P01", "40001"}  # deadlock detected, serialization failure
 
 
@@ -56,6 +57,13 @@ class UnitOfWork:
         projector.apply(self.session, event)
         self.pending.append(event)
         return event
+
+    def row(self, model: type[R], key: Any) -> R:
+        """The state row an event of this command just projected (a missing one is a projector bug)."""
+        found = self.session.get(model, key)
+        if found is None:
+            raise RuntimeError(f"{model.__name__} {key!r} was not projected")
+        return found
 
     def commit(self) -> None:
         self.session.flush()  # state rows (and their row locks) before the log lock

@@ -1,6 +1,6 @@
-"""Types: mypy passes on the engine (the event log, commands, projector, rebuild, database, errors) and on the pure
-domain rules (lifecycles, plans, nearby, shift figures, routing, directions, redaction, configuration documents).
-The list grows as packages are cleaned; a file on it that stops type-checking fails here."""
+"""Types: mypy passes on the engine (the event log, commands, projector, rebuild, database, errors), the web edge and
+every domain package. Not yet: the command line, the replay simulator and the reports. A file on the list that
+stops type-checking fails here."""
 
 from __future__ import annotations
 
@@ -12,19 +12,16 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-CHECKED = [
-    "src/openpsap/eventlog", "src/openpsap/commands.py", "src/openpsap/projector.py", "src/openpsap/rebuild.py",
-    "src/openpsap/errors.py", "src/openpsap/db.py", "src/openpsap/idempotency.py", "src/openpsap/clock.py",
-    "src/openpsap/backup.py", "src/openpsap/incidents/lifecycle.py", "src/openpsap/incidents/nearby.py",
-    "src/openpsap/incidents/priority.py", "src/openpsap/units/lifecycle.py", "src/openpsap/units/enums.py",
-    "src/openpsap/units/field_scope.py", "src/openpsap/units/avl.py", "src/openpsap/dispatching/plans.py",
-    "src/openpsap/supervision/shift.py", "src/openpsap/routing", "src/openpsap/mdt/directions.py",
-    "src/openpsap/configuration/documents.py", "src/openpsap/care/redaction.py", "src/openpsap/care/config.py",
-    "src/openpsap/api/listen.py", "src/openpsap/api/openapi.py", "src/openpsap/api/requestlog.py",
+CHECKED = [  # everything but the command line, the replay simulator and the reports (not yet clean)
+    f"src/openpsap/{name}" for name in (
+        "eventlog", "api", "auth", "calls", "care", "configuration", "console", "dispatching", "geo", "incidents",
+        "mdt", "routing", "stations", "standards", "supervision", "triage", "units", "commands.py", "projector.py",
+        "rebuild.py", "errors.py", "db.py", "idempotency.py", "clock.py", "backup.py", "models.py", "schemas.py",
+        "config.py", "app.py")
 ]
 
 
-def test_the_engine_and_the_pure_domain_rules_type_check() -> None:
+def test_the_engine_the_web_edge_and_the_domain_type_check() -> None:
     mypy = Path(sys.executable).with_name("mypy")
     if not mypy.exists() and shutil.which("mypy") is None:
         pytest.skip("mypy is missing: bash scripts/setup.sh test")

@@ -6,7 +6,7 @@ role x route matrix from these declarations.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import timedelta
 from typing import Annotated, Any
@@ -93,7 +93,7 @@ async def current_principal(request: Request) -> Principal:
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 
 
-def _require(roles: frozenset[str]) -> Callable[[Principal], Principal]:
+def _require(roles: frozenset[str]) -> Callable[[Principal], Awaitable[Principal]]:
     async def require_role(principal: CurrentPrincipal) -> Principal:
         if not principal.roles & roles:
             raise Forbidden(

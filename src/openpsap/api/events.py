@@ -42,7 +42,7 @@ def list_events(database: Reader, principal: CurrentPrincipal, after: int = Quer
                 "last_seq": events[-1].seq if events else after}
 
 
-def same_origin(headers, allowed: list[str] = ()) -> bool:  # noqa: ANN001
+def same_origin(headers, allowed: list[str] | tuple[str, ...] = ()) -> bool:  # noqa: ANN001
     """A browser sends Origin on a WebSocket; a page of another site must not ride the console's cookie
     (cross-site WebSocket hijacking). No Origin (not a browser) is allowed: it cannot carry a foreign cookie."""
     origin = headers.get("origin")

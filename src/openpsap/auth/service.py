@@ -67,7 +67,7 @@ def add_user(
     data = {"username": username, "display_name": display_name or username, "roles": roles, "unit_id": unit_id}
     uow.emit("user-added", "user", username, data)
     set_password(uow, username=username, password=password)
-    return db.get(User, username)
+    return uow.row(User, username)
 
 
 def set_password(uow: UnitOfWork, *, username: str, password: str) -> None:
@@ -98,13 +98,13 @@ def verify_password(db: Session, *, username: str, password: str) -> User:
     The same message for an unknown user and a wrong password."""
     user = db.get(User, username)
     cred = db.get(Credential, username)
+    ok: bool
     try:
         # an unknown user costs the same hash as a known one: the time taken tells nothing about who exists
-        ok = _hasher.verify(cred.password_hash if cred is not None else _dummy_hash(), password)
-        ok = ok and user is not None and user.active and cred is not None
+        ok = bool(_hasher.verify(cred.password_hash if cred is not None else _dummy_hash(), password))
     except (VerificationError, InvalidHashError):
         ok = False
-    if not ok:
+    if not ok or user is None or not user.active or cred is None:
         raise Unauthorized("wrong username or password")
     return user
 
@@ -160,7 +160,8 @@ def revoke(uow: UnitOfWork, *, username: str) -> int:
     closes its live streams."""
     if uow.session.get(User, username) is None:
         raise NotFound(f"user {username} not found", username=username)
-    gone = uow.session.execute(delete(ApiToken).where(ApiToken.username == username)).rowcount or 0
+    result: Any = uow.session.execute(delete(ApiToken).where(ApiToken.username == username))
+    gone = int(result.rowcount or 0)
     uow.emit("user-tokens-revoked", "user", username, {"username": username, "tokens": gone})
     return gone
 

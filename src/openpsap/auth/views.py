@@ -51,6 +51,8 @@ def login(body: LoginRequest, request: Request):
 @router.post("/auth/logout", status_code=204, **allowed(*ALL_ROLES))
 def logout(request: Request, _: CurrentPrincipal):
     token, _via_cookie = bearer_or_cookie(request.headers, request.cookies)
+    if token is None:  # CurrentPrincipal already refused a request without one
+        raise Unauthorized("no session to log out of")
     request.app.state.principals.pop(token, None)
     with request.app.state.db.write() as session:
         service.logout(session, token=token)

@@ -82,7 +82,7 @@ def receive(
         "narrative": narrative,
     }
     uow.emit("call-received", "call", call_id, data)
-    return uow.session.get(Call, call_id)
+    return uow.row(Call, call_id)
 
 
 def answer(uow: UnitOfWork, *, call_id: str) -> Call:

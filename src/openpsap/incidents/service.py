@@ -60,7 +60,7 @@ def call_counts(db: Session, *, incident_ids: list[str]) -> dict[str, int]:
         return {}
     rows = db.execute(select(Call.incident_id, func.count()).where(Call.incident_id.in_(incident_ids))
                       .group_by(Call.incident_id))
-    return {incident_id: n for incident_id, n in rows}
+    return {str(incident_id): int(n) for incident_id, n in rows}
 
 
 def nearby(db: Session, *, lat: float, lon: float, now: datetime, incident_type: str | None,
@@ -69,7 +69,9 @@ def nearby(db: Session, *, lat: float, lon: float, now: datetime, incident_type:
     since = now - timedelta(minutes=max([minutes, *(m for _, m in rules.values()), *(m for _, m in WIDER.values())]))
     rows = list(db.scalars(select(Incident).where(Incident.status.not_in([s.value for s in FINISHED]),
                                                  Incident.lat.is_not(None), Incident.created_at >= since)))
-    found = near(lat, lon, now, (Candidate(i.id, i.incident_type, i.lat, i.lon, as_utc(i.created_at)) for i in rows),
+    placed = [i for i in rows if i.lat is not None and i.lon is not None]
+    found = near(lat, lon, now, (Candidate(i.id, i.incident_type, float(i.lat or 0), float(i.lon or 0),
+                                           as_utc(i.created_at) or now) for i in placed),
                  incident_type=incident_type, rules=rules, radius_m=radius_m, minutes=minutes)
     by_id = {i.id: i for i in rows}
     return [(by_id[n.id], n) for n in found]
@@ -102,6 +104,8 @@ def _next_number(db: Session, year: int) -> tuple[str, int]:
         insert = postgresql.insert if db.get_bind().dialect.name == "postgresql" else sqlite.insert
         db.execute(insert(Counter).values(name=name, value=0).on_conflict_do_nothing(index_elements=["name"]))
         counter = get_locked(db, Counter, name)
+    if counter is None:
+        raise RuntimeError(f"incident counter {name} could not be created")
     return name, counter.value + 1
 
 
@@ -143,7 +147,7 @@ def create(
         "calls": call_ids,
     }
     uow.emit("incident-created", "incident", incident_id, data)
-    return db.get(Incident, incident_id)
+    return uow.row(Incident, incident_id)
 
 
 def update(uow: UnitOfWork, *, incident_id: str, changes: dict[str, Any], scale: PriorityScale) -> Incident:
@@ -174,7 +178,7 @@ def add_note(uow: UnitOfWork, *, incident_id: str, text: str) -> Note:
     get_or_raise(uow.session, incident_id=incident_id)
     note_id = str(uuid.uuid4())
     uow.emit("note-added", "incident", incident_id, {"incident_id": incident_id, "note_id": note_id, "text": text})
-    return uow.session.get(Note, note_id)
+    return uow.row(Note, note_id)
 
 
 def check_disposition(code: str) -> str:

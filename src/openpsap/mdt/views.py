@@ -90,5 +90,7 @@ async def unit_route(unit_id: str, database: Reader, request: Request, principal
     if start[0] is None or start[1] is None:
         raise InvalidInput(f"unit {unit_id} has no position yet: send one (PUT /units/{unit_id}/position) or give "
                            "from_lat and from_lon", field="from_lat")
+    if end[0] is None or end[1] is None:
+        raise Conflict("no place to route to", field="location")
     finder = await run_in_threadpool(directions, request.app.state.settings.road_speeds_kmh)
     return await run_in_threadpool(finder.route, start[0], start[1], end[0], end[1])

@@ -12,6 +12,7 @@ Each measure also says how many cases it rests on; None when there are none. No 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -28,7 +29,7 @@ from openpsap.units.models import Assignment, Unit
 EMERGENCY_APPARATUS = {"ENGINE", "TRUCK", "MEDIC", "RESCUE", "RESCUE CAPTAIN", "RESCUE SQUAD", "AIRPORT", "CHIEF"}
 
 
-def non_emergency_types(codes: set[str] | dict[str, object], plans: ResponsePlans) -> set[str]:
+def non_emergency_types(codes: set[str] | Mapping[str, object], plans: ResponsePlans) -> set[str]:
     """The incident types whose response plan sends no unit."""
     return {code for code in codes if not plans.for_type(code).slots}
 

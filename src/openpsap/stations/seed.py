@@ -7,6 +7,8 @@ their cross streets on the OpenStreetMap road network; patrol counts illustrativ
 
 from __future__ import annotations
 
+from typing import Any
+
 import csv
 import re
 from dataclasses import dataclass
@@ -49,7 +51,7 @@ class RosterUnit:
     lon: float
 
 
-def sf_stations() -> list[dict[str, object]]:
+def sf_stations() -> list[dict[str, Any]]:
     fire = [
         {"id": fire_station_id(r["station_id"]), "name": r["name"], "agency_id": FIRE, "lat": float(r["lat"]),
          "lon": float(r["lon"]), "address": None}

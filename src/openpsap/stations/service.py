@@ -18,7 +18,7 @@ def add_agency(uow: UnitOfWork, *, agency_id: str, name: str, discipline: str) -
     if uow.session.get(Agency, agency_id) is not None:
         raise Conflict(f"agency {agency_id} already exists", agency_id=agency_id)
     uow.emit("agency-added", "agency", agency_id, {"id": agency_id, "name": name, "discipline": discipline})
-    return uow.session.get(Agency, agency_id)
+    return uow.row(Agency, agency_id)
 
 
 def add_station(
@@ -30,7 +30,7 @@ def add_station(
         raise Conflict(f"station {station_id} already exists", station_id=station_id)
     data = {"id": station_id, "name": name, "agency_id": agency_id, "lat": lat, "lon": lon, "address": address}
     uow.emit("station-added", "station", station_id, data)
-    return uow.session.get(Station, station_id)
+    return uow.row(Station, station_id)
 
 
 def list_stations(db: Session) -> list[Station]:

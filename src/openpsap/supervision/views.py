@@ -27,9 +27,9 @@ def shift_view(request: Request, database: Reader, hours: float = Query(8, gt=0,
     since = now - timedelta(hours=hours)
     settings = request.app.state.settings
     with database.read() as db:
-        calls = [CallRow(as_utc(c.received_at), as_utc(c.answered_at), as_utc(c.ended_at), c.answered_by, c.status)
+        calls = [CallRow(as_utc(c.received_at) or now, as_utc(c.answered_at), as_utc(c.ended_at), c.answered_by, c.status)
                  for c in db.scalars(select(Call).where((Call.received_at >= since) | (Call.status != "ended")))]
-        incidents = [IncidentRow(i.id, i.priority, i.status, as_utc(i.created_at), i.lat is not None)
+        incidents = [IncidentRow(i.id, i.priority, i.status, as_utc(i.created_at) or now, i.lat is not None)
                      for i in db.scalars(select(Incident).where(Incident.status.not_in([s.value for s in FINISHED])))]
         units = [UnitRow(u.unit_type, u.primary_status) for u in db.scalars(select(Unit))]
     return shift(now, calls, incidents, units, Thresholds(min_available=settings.min_available_units or None))

@@ -72,13 +72,13 @@ class Findings:
     def floor(self) -> str | None:
         if any(h.cue.life_threat or h.cue.coded for h in self.hits):
             return "High"
-        return max((h.cue.urgency for h in self.hits), key=URGENCY_RANK.get, default=None)
+        return max((h.cue.urgency for h in self.hits), key=lambda u: URGENCY_RANK.get(u, 0), default=None)
 
     def complaints(self) -> list[str]:
         """The protocol complaints the cues open, strongest first (life threat, then urgency, then file order)."""
         strongest = sorted((h for h in self.hits if h.cue.complaint), key=lambda h: (
             -(h.cue.life_threat or h.cue.coded), -URGENCY_RANK[h.cue.urgency]))
-        return list(dict.fromkeys(h.cue.complaint for h in strongest))
+        return list(dict.fromkeys(str(h.cue.complaint) for h in strongest))
 
     def features(self):
         return rule_features(self.hits, self.flags, self.n_words)
@@ -127,7 +127,7 @@ def triage_many(texts: list[str], contexts: list[dict[str, Any] | None] | None =
         import numpy as np
 
         embeddings = model.encoder.embed_many([t[-MAX_TEXT:].replace("\x00", " ") for t in texts])
-        predictions = model.predict(embeddings, np.stack([f.features() for f in found]))
+        predictions = list(model.predict(embeddings, np.stack([f.features() for f in found])))
     version = rules.version + (f"+{model.version}" if model is not None else "")
     return [_combine(f, p, c, rules, scale, model, version, unavailable, plans, a)
             for f, p, c, a in zip(found, predictions, contexts, answers)]
@@ -243,7 +243,7 @@ def _history(context: dict[str, Any], flags: set[str], evidence: list[dict[str, 
              urgency: str) -> str:
     """What the caller's history adds. It may add a flag or raise urgency, never lower it."""
     if _count(context, "repeat_silent_calls") >= 2 and "silent_or_accidental" in flags:
-        urgency = max(urgency, "Medium", key=URGENCY_RANK.get)
+        urgency = max(urgency, "Medium", key=lambda u: URGENCY_RANK.get(u, 0))
         notes.append("repeated silent calls from this number: treat as possible distress")
     if context.get("known_child_caller") is True and "child_caller" not in flags:
         flags.add("child_caller")

@@ -77,13 +77,13 @@ def triage_batch(
 
     A bad line does not stop the batch: its output line is {"id", "error"} and the exit code is 2 at the end.
     """
-    from openpsap.triage import triage_many
+    from openpsap.triage import Learned, triage_many
     from openpsap.triage.embedding import SentenceEncoder
     from openpsap.triage.model import load
 
     if str(source) != "-" and not source.is_file():
         _fail(f"{source}: no such file")
-    learned = "default" if threads == 1 else load(encoder=SentenceEncoder(threads=threads))
+    learned: Learned = "default" if threads == 1 else load(encoder=SentenceEncoder(threads=threads))
     stream = sys.stdin if str(source) == "-" else source.open(encoding="utf-8", errors="replace")
     bad = 0
     pending: list[tuple[str, str, str | None]] = []  # id, text, error

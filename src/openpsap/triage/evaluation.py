@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from openpsap.triage import FLAGS, TriageResult, triage_many
+from openpsap.triage import FLAGS, Learned, TriageResult, triage_many
 from openpsap.triage.corpus import URGENCIES, Labelled
 from openpsap.triage.model import LearnedTriage
 from openpsap.triage.rules import Rules
@@ -147,7 +147,7 @@ def _prf(tp: int, said: int, true: int) -> dict[str, float]:
     return {"precision": round(p, 3), "recall": round(r, 3), "f1": round(f1, 3), "support": true, "predicted": said}
 
 
-def evaluate(records: list[Labelled], *, learned: LearnedTriage | None | str = "default",
+def evaluate(records: list[Labelled], *, learned: Learned = "default",
              rules: Rules | None = None, batch: int = 64, progress: Progress | None = None) -> Report:
     results: list[TriageResult] = []
     for start in range(0, len(records), batch):
@@ -181,4 +181,4 @@ def cross_validate(records: list[Labelled], corpus: list[Labelled], *, k: int = 
             results[i] = res
         if progress:
             progress(len(test))
-    return score(records, results, f"{k}-fold CV: corpus + other folds (weight {weight})")
+    return score(records, [r for r in results if r is not None], f"{k}-fold CV: corpus + other folds (weight {weight})")

@@ -124,7 +124,7 @@ class LearnedTriage:
         for name in ("urgency", "flags", "disciplines"):
             head = getattr(self, name)
             arrays[f"{name}_weights"], arrays[f"{name}_bias"] = head.weights, head.bias
-        np.savez_compressed(directory / "triage_model.npz", **arrays)
+        np.savez_compressed(directory / "triage_model.npz", **arrays)  # type: ignore[arg-type]
         doc = {**self.meta, "classes": {n: list(getattr(self, n).classes) for n in ("urgency", "flags", "disciplines")},
                "thresholds": {"high": self.thresholds.high, "low": self.thresholds.low,
                               "flags": self.thresholds.flags, "disciplines": self.thresholds.disciplines},

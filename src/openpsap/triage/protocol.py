@@ -108,7 +108,7 @@ class Protocol:
             (chosen, used), may_lower = d_all, False
         else:
             return None
-        urgency = chosen.urgency if may_lower else max(chosen.urgency, text_urgency, key=RANK.get)
+        urgency = chosen.urgency if may_lower else max(chosen.urgency, text_urgency, key=lambda u: RANK.get(u, 0))
         return {"urgency": urgency, "incident_type": chosen.incident_type, "reason": chosen.reason,
                 "answers_used": {q: a for q, a in used},
                 "confirmed": all(confirmed.get(q) == a for q, a in used)}

@@ -59,9 +59,11 @@ def featurise(records: list[Labelled], rules: Rules, encoder: SentenceEncoder, *
 
 
 def concat(*parts: TrainingSet) -> TrainingSet:
-    return TrainingSet([r for p in parts for r in p.records], *(np.concatenate([getattr(p, a) for p in parts])
-                       for a in ("embeddings", "rule_features")), [f for p in parts for f in p.floors],
-                       *(np.concatenate([getattr(p, a) for p in parts]) for a in ("weights", "calibrate", "examples")))
+    def joined(name: str) -> np.ndarray:
+        return np.concatenate([getattr(p, name) for p in parts])
+
+    return TrainingSet([r for p in parts for r in p.records], joined("embeddings"), joined("rule_features"),
+                       [f for p in parts for f in p.floors], joined("weights"), joined("calibrate"), joined("examples"))
 
 
 def fit(data: TrainingSet, encoder: SentenceEncoder, *, high_recall: float = 0.95, low_precision: float = 0.9,
@@ -99,6 +101,8 @@ def _fit(data: TrainingSet, encoder: SentenceEncoder, high_recall: float, low_pr
                                     high_recall, low_precision)
     flag_t = {f: _best_f1_threshold(oof_f[:, j], data.records, f) for j, f in enumerate(FLAG_NAMES)}
     urgency, flags, disciplines = _fit_heads((data.x - mean) / scale, data, c)
+    if disciplines is None:
+        raise RuntimeError("the discipline head was not fitted")
     quoted = np.flatnonzero(data.examples)
     meta = {
         "embedding_model": encoder.version, "embedding_sha256": MODEL_SHA256, "tokenizer_sha256": TOKENIZER_SHA256,
@@ -113,7 +117,7 @@ def _fit(data: TrainingSet, encoder: SentenceEncoder, high_recall: float, low_pr
         encoder=encoder, mean=mean, scale=scale, urgency=urgency, flags=flags, disciplines=disciplines,
         thresholds=Thresholds(high, low, flag_t), examples=data.embeddings[quoted],
         example_labels=[{"id": data.records[i].id, "urgency": data.records[i].urgency,
-                         "text": _snippet(data.records[i].text), "incident_type": data.records[i].incident_type}
+                         "text": _snippet(data.records[i].text), "incident_type": data.records[i].incident_type or ""}
                         for i in quoted],
         meta=meta)
 

@@ -72,7 +72,7 @@ def add(
         "lon": lon,
     }
     uow.emit("unit-added", "unit", unit_id, data)
-    return db.get(Unit, unit_id)
+    return uow.row(Unit, unit_id)
 
 
 def update(
