@@ -56,7 +56,7 @@ def test_the_api_keeps_to_its_openapi_document_under_fuzzing(tmp_path: Path, sto
             token = httpx.post(f"{base}/auth/login", json={"username": user, "password": PASSWORD}, timeout=10).json()["token"]
             cmd = [str(Path(sys.executable).with_name("schemathesis")), "run", f"{base}/openapi.json",
                    "-H", f"Authorization: Bearer {token}", "--checks", CHECKS, "--max-examples", "4", "--seed", "1",
-                   "--workers", "2", "--exclude-path-regex", SKIP, "--no-color",
+                   "--workers", "1", "--exclude-path-regex", SKIP, "--no-color",  # threads trip a CPython 3.11 ast bug
                    "--phases", "examples,coverage,fuzzing"]
             if only:
                 cmd += ["--include-path-regex", only]
