@@ -1,7 +1,7 @@
 """Running one command: one transaction, its events appended to the log, state updated with them.
 
     with runner.unit_of_work(actor="disp1") as uow:
-        uow.emit("note-added", "incident", "26-000001", {...})   # state changes now
+        uow.emit(NoteAdded(incident_id="26-000001", note_id=..., text=...), "incident", "26-000001")  # state now
     # committed: events have seq numbers, live streams are woken
 
 Retries a PostgreSQL deadlock or serialization failure a few times; replays an Idempotency-Key.
@@ -23,7 +23,7 @@ from openpsap import projector
 from openpsap.clock import Clock, SystemClock
 from openpsap.db import Database
 from openpsap.errors import InvalidInput
-from openpsap.eventlog.types import check
+from openpsap.eventlog.types import EventPayload
 from openpsap.eventlog.models import EventRecord
 from openpsap.idempotency import IdempotencyRecord, check_key
 
@@ -42,8 +42,10 @@ class UnitOfWork:
         self.pending: list[projector.Event] = []
         self.records: list[EventRecord] = []
 
-    def emit(self, kind: str, subject_type: str, subject_id: str, data: dict[str, Any]) -> projector.Event:
-        check(kind, data)  # the payload its class declares (eventlog/types.py); a mismatch is a programming error
+    def emit(self, payload: EventPayload, subject_type: str, subject_id: str) -> projector.Event:
+        """Record an event (an instance of its kind's class, eventlog/types.py) about one subject; state changes now."""
+        kind = payload.event_kind
+        data = payload.model_dump(mode="json", by_alias=True, exclude_unset=True)
         event = projector.Event(
             id=str(uuid.uuid4()),
             kind=kind,

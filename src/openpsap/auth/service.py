@@ -21,6 +21,7 @@ from openpsap.clock import Clock
 from openpsap.commands import UnitOfWork
 from openpsap.errors import Conflict, InvalidInput, NotFound, Unauthorized
 from openpsap.units.models import Unit
+from openpsap.auth.events import UserAdded, UserDisabled, UserEnabled, UserLoggedIn, UserPasswordSet, UserTokensRevoked
 
 USERNAME = re.compile(r"^[a-z][a-z0-9_.\-]{1,63}$")
 MIN_PASSWORD = 8
@@ -65,7 +66,7 @@ def add_user(
     if unit_id is not None and db.get(Unit, unit_id) is None:
         raise NotFound(f"unit {unit_id} not found", unit_id=unit_id)
     data = {"username": username, "display_name": display_name or username, "roles": roles, "unit_id": unit_id}
-    uow.emit("user-added", "user", username, data)
+    uow.emit(UserAdded.model_validate(data), "user", username)
     set_password(uow, username=username, password=password)
     return uow.row(User, username)
 
@@ -78,7 +79,7 @@ def set_password(uow: UnitOfWork, *, username: str, password: str) -> None:
     else:
         cred.password_hash = hashed
     uow.session.execute(delete(ApiToken).where(ApiToken.username == username))
-    uow.emit("user-password-set", "user", username, {"username": username})
+    uow.emit(UserPasswordSet.model_validate({"username": username}), "user", username)
 
 
 _dummy: tuple[object, str] | None = None
@@ -119,7 +120,7 @@ def issue_token(uow: UnitOfWork, *, username: str, ttl: timedelta) -> tuple[str,
         expires_at=uow.now + ttl,
     )
     uow.session.add(record)
-    uow.emit("user-logged-in", "user", username, {"username": username, "expires_at": record.expires_at.isoformat()})
+    uow.emit(UserLoggedIn.model_validate({"username": username, "expires_at": record.expires_at.isoformat()}), "user", username)
     return token, record
 
 
@@ -149,7 +150,7 @@ def set_active(uow: UnitOfWork, *, username: str, active: bool, by: str | None =
     if not active and by == username:
         raise Conflict("you may not disable yourself; ask another admin", username=username)
     if user.active != active:
-        uow.emit("user-enabled" if active else "user-disabled", "user", username, {"username": username})
+        uow.emit((UserEnabled if active else UserDisabled)(username=username), "user", username)
     if not active:
         revoke(uow, username=username)
     return user
@@ -162,7 +163,7 @@ def revoke(uow: UnitOfWork, *, username: str) -> int:
         raise NotFound(f"user {username} not found", username=username)
     result: Any = uow.session.execute(delete(ApiToken).where(ApiToken.username == username))
     gone = int(result.rowcount or 0)
-    uow.emit("user-tokens-revoked", "user", username, {"username": username, "tokens": gone})
+    uow.emit(UserTokensRevoked.model_validate({"username": username, "tokens": gone}), "user", username)
     return gone
 
 

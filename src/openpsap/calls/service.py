@@ -17,6 +17,7 @@ from openpsap.db import get_locked
 from openpsap.eventlog.models import EventRecord
 from openpsap.errors import Conflict, InvalidInput, InvalidTransition, NotFound
 from openpsap.incidents import service as incident_service
+from openpsap.calls.events import CallAnswered, CallEnded, CallLinked, CallReceived, CallUpdated, PrearrivalStepGiven, ProtocolAnswered, TriageDecided, TriageSuggested
 
 MAX_NARRATIVE = 20_000
 
@@ -81,7 +82,7 @@ def receive(
         "location": location,
         "narrative": narrative,
     }
-    uow.emit("call-received", "call", call_id, data)
+    uow.emit(CallReceived.model_validate(data), "call", call_id)
     return uow.row(Call, call_id)
 
 
@@ -89,7 +90,7 @@ def answer(uow: UnitOfWork, *, call_id: str) -> Call:
     call = get_or_raise(uow.session, call_id=call_id, for_update=True)
     if call.status != CallStatus.ringing:
         raise InvalidTransition(f"call {call_id} is {call.status}; only a ringing call can be answered", call_id=call_id)
-    uow.emit("call-answered", "call", call_id, {"id": call_id})
+    uow.emit(CallAnswered.model_validate({"id": call_id}), "call", call_id)
     return call
 
 
@@ -98,7 +99,7 @@ def update(uow: UnitOfWork, *, call_id: str, changes: dict[str, Any]) -> Call:
     if "narrative" in changes and len(changes["narrative"]) > MAX_NARRATIVE:
         raise InvalidInput(f"narrative longer than {MAX_NARRATIVE} characters", field="narrative")
     if changes:
-        uow.emit("call-updated", "call", call_id, {"id": call_id, "changes": changes})
+        uow.emit(CallUpdated.model_validate({"id": call_id, "changes": changes}), "call", call_id)
     return call
 
 
@@ -106,7 +107,7 @@ def end(uow: UnitOfWork, *, call_id: str) -> Call:
     call = get_or_raise(uow.session, call_id=call_id, for_update=True)
     if call.status == CallStatus.ended:
         raise InvalidTransition(f"call {call_id} already ended", call_id=call_id)
-    uow.emit("call-ended", "call", call_id, {"id": call_id, "abandoned": call.answered_at is None})
+    uow.emit(CallEnded.model_validate({"id": call_id, "abandoned": call.answered_at is None}), "call", call_id)
     return call
 
 
@@ -117,25 +118,25 @@ def link(uow: UnitOfWork, *, call_id: str, incident_id: str) -> Call:
         return call
     if call.incident_id:
         raise Conflict(f"call {call_id} is already linked to {call.incident_id}", call_id=call_id)
-    uow.emit("call-linked", "call", call_id, {"id": call_id, "incident_id": incident_id})
+    uow.emit(CallLinked.model_validate({"id": call_id, "incident_id": incident_id}), "call", call_id)
     return call
 
 
 def record_triage(uow: UnitOfWork, *, call_id: str, result: dict[str, Any]) -> str:
     """Store a triage suggestion for the call (audit: what the model said, with its version)."""
     call = get_or_raise(uow.session, call_id=call_id)
-    event = uow.emit("triage-suggested", "call", call_id, {
+    event = uow.emit(TriageSuggested.model_validate({
         "id": call_id, "text_chars": len(call.narrative), "result": result, "model_version": result["model_version"],
-    })
+    }), "call", call_id)
     return event.id
 
 
 def record_triage_decision(uow: UnitOfWork, *, call_id: str, accepted: bool, final: dict[str, Any], suggested_event_id: str | None) -> None:
     """Store what the call-taker decided, so model and people can be compared later."""
     get_or_raise(uow.session, call_id=call_id)
-    uow.emit("triage-decided", "call", call_id, {
+    uow.emit(TriageDecided.model_validate({
         "id": call_id, "accepted": accepted, "final": final, "suggested_event_id": suggested_event_id,
-    })
+    }), "call", call_id)
 
 
 def record_instruction_given(uow: UnitOfWork, *, call_id: str, set_id: str, step: int) -> dict[str, Any]:
@@ -149,12 +150,12 @@ def record_instruction_given(uow: UnitOfWork, *, call_id: str, set_id: str, step
     if step > len(chosen.steps):
         raise InvalidInput(f"{set_id} has {len(chosen.steps)} steps, not {step}", field="step")
     data = {"id": call_id, "set": set_id, "step": step, "say": chosen.steps[step - 1].say}
-    uow.emit("prearrival-step-given", "call", call_id, data)
+    uow.emit(PrearrivalStepGiven.model_validate(data), "call", call_id)
     return data
 
 
 def record_protocol_answers(uow: UnitOfWork, *, call_id: str, complaint: str | None, answers: dict[str, str]) -> None:
     """The call-taker's confirmed answers to the protocol questions (they may lower urgency; text alone may not)."""
     get_or_raise(uow.session, call_id=call_id)
-    uow.emit("protocol-answered", "call", call_id, {"id": call_id, "complaint": complaint, "answers": answers})
+    uow.emit(ProtocolAnswered.model_validate({"id": call_id, "complaint": complaint, "answers": answers}), "call", call_id)
 

@@ -16,6 +16,7 @@ from openpsap.calls import service as call_service
 from openpsap.calls.models import Call
 from openpsap.calls.enums import CallStatus
 from openpsap.commands import UnitOfWork
+from openpsap.care.events import CallbackAttempted
 
 CUES = ("child", "distress", "background_noise", "screaming", "repeated_silent_calls")
 RESULTS = ("answered_accidental", "answered_needs_help", "no_answer", "busy_or_voicemail")
@@ -46,8 +47,7 @@ def attempt(uow: UnitOfWork, *, call_id: str, result: str, cues: list[str], note
     call = call_service.get_or_raise(uow.session, call_id=call_id)
     earlier = _earlier_unresolved(uow, call)
     proposal = propose(result, cues, earlier)
-    uow.emit("callback-attempted", "call", call_id,
-             {"call_id": call_id, "result": result, "cues": cues, "note": note, "proposal": proposal})
+    uow.emit(CallbackAttempted.model_validate({"call_id": call_id, "result": result, "cues": cues, "note": note, "proposal": proposal}), "call", call_id)
     closed = False
     if result == "answered_accidental" and call.status != CallStatus.ended:
         call_service.end(uow, call_id=call_id)

@@ -16,6 +16,7 @@ from openpsap.commands import UnitOfWork
 from openpsap.db import get_locked
 from openpsap.errors import InvalidInput, InvalidTransition, NotFound
 from openpsap.incidents import service as incident_service
+from openpsap.care.events import CareOutcomesRecorded, FollowUpCreated, FollowUpUpdated
 
 STATUSES = ("open", "done", "cancelled")
 
@@ -33,8 +34,7 @@ def record_outcomes(uow: UnitOfWork, *, incident_id: str, outcomes: list[str], n
     earlier = get_locked(uow.session, IncidentCare, incident_id)
     before = list(earlier.outcomes) if earlier is not None else []
     new = [o for o in outcomes if o not in before]
-    uow.emit("care-outcomes-recorded", "incident", incident_id,
-             {"incident_id": incident_id, "outcomes": before + new, "added": new, "note": note})
+    uow.emit(CareOutcomesRecorded.model_validate({"incident_id": incident_id, "outcomes": before + new, "added": new, "note": note}), "incident", incident_id)
     number = uow.session.scalar(select(Call.caller_number).where(Call.incident_id == incident_id).limit(1))
     created = []
     for outcome_id in new:
@@ -59,7 +59,7 @@ def create(uow: UnitOfWork, *, kind: str, config: CareConfig, incident_id: str |
     due = due_at or uow.now + timedelta(days=config.follow_up_kinds[kind]["due_days"])
     data = {"id": str(uuid.uuid4()), "kind": kind, "incident_id": incident_id, "caller_number": caller_number,
             "referral": referral, "assignee": assignee, "due_at": due.isoformat(), "note": note}
-    uow.emit("follow-up-created", "follow-up", str(data["id"]), data)
+    uow.emit(FollowUpCreated.model_validate(data), "follow-up", str(data["id"]))
     return data
 
 
@@ -72,7 +72,7 @@ def update(uow: UnitOfWork, *, follow_up_id: str, status: str | None, note: str,
     if task.status != "open" and status not in (None, task.status):
         raise InvalidTransition(f"follow-up {follow_up_id} is {task.status}; it cannot become {status}")
     data = {"id": follow_up_id, "status": status or task.status, "note": note, "assignee": assignee}
-    uow.emit("follow-up-updated", "follow-up", follow_up_id, data)
+    uow.emit(FollowUpUpdated.model_validate(data), "follow-up", follow_up_id)
     return data
 
 

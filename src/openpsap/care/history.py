@@ -16,6 +16,7 @@ from openpsap.care.config import CareConfig
 from openpsap.care.models import CarePlan, FollowUp, IncidentCare
 from openpsap.commands import UnitOfWork
 from openpsap.incidents.models import Incident
+from openpsap.care.events import CallerHistoryViewed, CarePlanNoted
 
 WINDOW_DAYS = 90
 
@@ -47,8 +48,7 @@ def caller_history(uow: UnitOfWork, *, call_id: str, repeat_calls: int, repeat_d
     open_tasks = list(db.scalars(select(FollowUp).where(FollowUp.caller_number == call.caller_number, FollowUp.status == "open")
                                  .order_by(FollowUp.due_at))) if call.caller_number else []
     repeat = call.caller_number is not None and len(recent) + 1 >= repeat_calls
-    uow.emit("caller-history-viewed", "call", call.id,
-             {"call_id": call.id, "prior_calls": len(prior), "repeat_caller": repeat, "care_plan": plan is not None})
+    uow.emit(CallerHistoryViewed.model_validate({"call_id": call.id, "prior_calls": len(prior), "repeat_caller": repeat, "care_plan": plan is not None}), "call", call.id)
     if repeat and config is not None and "care_plan_review" in config.follow_up_kinds \
             and not any(t.kind == "care_plan_review" for t in open_tasks):
         from openpsap.care.followups import create
@@ -80,7 +80,7 @@ def caller_history(uow: UnitOfWork, *, call_id: str, repeat_calls: int, repeat_d
 
 
 def note_care_plan(uow: UnitOfWork, *, caller_number: str, note: str) -> dict[str, Any]:
-    uow.emit("care-plan-noted", "caller", caller_number, {"caller_number": caller_number, "note": note})
+    uow.emit(CarePlanNoted.model_validate({"caller_number": caller_number, "note": note}), "caller", caller_number)
     return {"caller_number": caller_number, "note": note}
 
 

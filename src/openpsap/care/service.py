@@ -14,6 +14,7 @@ from openpsap.commands import UnitOfWork
 from openpsap.errors import InvalidInput
 from openpsap.incidents import service as incident_service
 from openpsap.incidents.models import Incident
+from openpsap.care.events import PublicSummaryApproved, PublicSummaryWithdrawn
 
 
 def approve_public_summary(uow: UnitOfWork, *, incident_id: str, redaction: Redaction) -> Redaction:
@@ -22,14 +23,13 @@ def approve_public_summary(uow: UnitOfWork, *, incident_id: str, redaction: Reda
     incident_service.get_or_raise(uow.session, incident_id=incident_id)
     if not re.sub(r"\[\w+\]|\W", "", redaction.text):
         raise InvalidInput("the summary is empty after redaction; write what happened in plain words")
-    uow.emit("public-summary-approved", "incident", incident_id,
-             {"incident_id": incident_id, "text": redaction.text, "removed": redaction.removed})
+    uow.emit(PublicSummaryApproved.model_validate({"incident_id": incident_id, "text": redaction.text, "removed": redaction.removed}), "incident", incident_id)
     return redaction
 
 
 def withdraw_public_summary(uow: UnitOfWork, *, incident_id: str) -> None:
     incident_service.get_or_raise(uow.session, incident_id=incident_id)
-    uow.emit("public-summary-withdrawn", "incident", incident_id, {"incident_id": incident_id})
+    uow.emit(PublicSummaryWithdrawn.model_validate({"incident_id": incident_id}), "incident", incident_id)
 
 
 def recent_for_public(db: Session, *, limit: int) -> list[tuple[Incident, PublicSummary | None]]:

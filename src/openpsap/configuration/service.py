@@ -14,6 +14,7 @@ from openpsap.configuration import documents
 from openpsap.configuration.models import ConfigurationDocument
 from openpsap.errors import Conflict, InvalidInput
 from openpsap.units.models import Unit
+from openpsap.configuration.events import ConfigurationChanged
 
 _parsed: dict[str, tuple[int, Any]] = {}
 _lock = threading.Lock()
@@ -34,8 +35,7 @@ def set_document(uow: UnitOfWork, *, key: str, document: Any, source: str, expec
                        "reload it and make your change again", key=key, version=version)
     if row is not None and row.document == document:
         return row  # the same document again: nothing changes, nothing is recorded
-    uow.emit("configuration-changed", "configuration", key,
-             {"key": key, "version": version + 1, "document": document, "source": source[:200]})
+    uow.emit(ConfigurationChanged.model_validate({"key": key, "version": version + 1, "document": document, "source": source[:200]}), "configuration", key)
     return uow.row(ConfigurationDocument, key)
 
 

@@ -27,6 +27,8 @@ from openpsap.units import lifecycle as unit_rules
 from openpsap.units import service as unit_service
 from openpsap.units.enums import COMMITTED, UnitStatus
 from openpsap.units.models import Assignment, Unit
+from openpsap.incidents.events import IncidentCancelled, IncidentStatusChanged
+from openpsap.units.events import UnitAcknowledged, UnitCleared, UnitDispatched, UnitStatusChanged
 
 MAX_UNITS_PER_DISPATCH = 25
 
@@ -45,12 +47,12 @@ def _refresh_incident_status(uow: UnitOfWork, incident: Incident) -> None:
     current = IncidentStatus(incident.status)
     new = incident_rules.derived_status(current, [UnitStatus(u.status) for u in units])
     if new is not current:
-        uow.emit("incident-status-changed", "incident", incident.id, {"id": incident.id, "from": current, "to": new})
+        uow.emit(IncidentStatusChanged.model_validate({"id": incident.id, "from": current, "to": new}), "incident", incident.id)
 
 
 def _clear(uow: UnitOfWork, unit: Unit, to: UnitStatus = UnitStatus.InService, extra: dict | None = None) -> None:
     data = {"unit_id": unit.id, "incident_id": unit.incident_id, "assignment_id": unit.assignment_id, "to": to, **(extra or {})}
-    uow.emit("unit-cleared", "unit", unit.id, data)
+    uow.emit(UnitCleared.model_validate(data), "unit", unit.id)
 
 
 def dispatch(uow: UnitOfWork, *, incident_id: str, unit_ids: list[str]) -> list[Unit]:
@@ -76,7 +78,7 @@ def dispatch(uow: UnitOfWork, *, incident_id: str, unit_ids: list[str]) -> list[
             _clear(uow, unit)
             _refresh_incident_status(uow, old)
         data = {"unit_id": unit.id, "incident_id": incident_id, "assignment_id": str(uuid.uuid4())}
-        uow.emit("unit-dispatched", "unit", unit.id, data)
+        uow.emit(UnitDispatched.model_validate(data), "unit", unit.id)
     _refresh_incident_status(uow, incident)
     return units
 
@@ -107,8 +109,7 @@ def change_status(uow: UnitOfWork, *, unit_id: str, to: UnitStatus, expected_inc
     if current in COMMITTED and to not in COMMITTED:
         _clear(uow, unit, to, where)
     else:
-        uow.emit("unit-status-changed", "unit", unit.id,
-                 {"unit_id": unit.id, "from": current, "to": to, "incident_id": unit.incident_id, **where})
+        uow.emit(UnitStatusChanged.model_validate({"unit_id": unit.id, "from": current, "to": to, "incident_id": unit.incident_id, **where}), "unit", unit.id)
     if incident is not None:
         _refresh_incident_status(uow, incident)
     return unit
@@ -122,7 +123,7 @@ def acknowledge(uow: UnitOfWork, *, unit_id: str, incident_id: str, device_at: d
         raise Conflict(f"not applied: acknowledge {incident_id} for unit {unit_id}, but {now_on}", unit_id=unit_id,
                        incident_id=incident_id, current_incident_id=unit.incident_id)
     data = {"unit_id": unit_id, "incident_id": incident_id, "device_at": iso(device_at) if device_at else None}
-    uow.emit("unit-acknowledged", "unit", unit_id, data)
+    uow.emit(UnitAcknowledged.model_validate(data), "unit", unit_id)
     return unit
 
 
@@ -134,7 +135,7 @@ def cancel_incident(uow: UnitOfWork, *, incident_id: str, reason: str) -> Incide
     for unit in committed_units(db, incident_id=incident_id):
         unit_service.get_or_raise(db, unit_id=unit.id, for_update=True)
         _clear(uow, unit)
-    uow.emit("incident-cancelled", "incident", incident_id, {"id": incident_id, "reason": reason, "disposition": "10"})
+    uow.emit(IncidentCancelled.model_validate({"id": incident_id, "reason": reason, "disposition": "10"}), "incident", incident_id)
     return incident
 
 

@@ -22,6 +22,7 @@ from openpsap.incidents.models import Counter, Incident, Note
 from openpsap.incidents.nearby import WIDER, Candidate, Nearby, near
 from openpsap.incidents.priority import PriorityScale
 from openpsap.standards.registries import INCIDENT_TYPE_ALIASES, dispositions, incident_types
+from openpsap.incidents.events import IncidentClosed, IncidentCreated, IncidentReopened, IncidentUpdated, NoteAdded
 
 UID_PREFIX = "urn:emergency:uid:incidentid:"
 
@@ -146,7 +147,7 @@ def create(
         "flags": flags,
         "calls": call_ids,
     }
-    uow.emit("incident-created", "incident", incident_id, data)
+    uow.emit(IncidentCreated.model_validate(data), "incident", incident_id)
     return uow.row(Incident, incident_id)
 
 
@@ -170,14 +171,14 @@ def update(uow: UnitOfWork, *, incident_id: str, changes: dict[str, Any], scale:
     new = {k: v for k, v in new.items() if previous[k] != v}
     if new:
         previous = {k: previous[k] for k in new}
-        uow.emit("incident-updated", "incident", incident_id, {"id": incident_id, "changes": new, "previous": previous})
+        uow.emit(IncidentUpdated.model_validate({"id": incident_id, "changes": new, "previous": previous}), "incident", incident_id)
     return inc
 
 
 def add_note(uow: UnitOfWork, *, incident_id: str, text: str) -> Note:
     get_or_raise(uow.session, incident_id=incident_id)
     note_id = str(uuid.uuid4())
-    uow.emit("note-added", "incident", incident_id, {"incident_id": incident_id, "note_id": note_id, "text": text})
+    uow.emit(NoteAdded.model_validate({"incident_id": incident_id, "note_id": note_id, "text": text}), "incident", incident_id)
     return uow.row(Note, note_id)
 
 
@@ -194,12 +195,12 @@ def close(uow: UnitOfWork, *, incident_id: str, disposition: str, outcome: str |
     inc = get_or_raise(uow.session, incident_id=incident_id, for_update=True)
     check_disposition(disposition)
     lifecycle.check_close(incident_id, IncidentStatus(inc.status), committed)
-    uow.emit("incident-closed", "incident", incident_id, {"id": incident_id, "disposition": disposition, "outcome": outcome})
+    uow.emit(IncidentClosed.model_validate({"id": incident_id, "disposition": disposition, "outcome": outcome}), "incident", incident_id)
     return inc
 
 
 def reopen(uow: UnitOfWork, *, incident_id: str, reason: str) -> Incident:
     inc = get_or_raise(uow.session, incident_id=incident_id, for_update=True)
     lifecycle.check_reopen(incident_id, IncidentStatus(inc.status))
-    uow.emit("incident-reopened", "incident", incident_id, {"id": incident_id, "reason": reason})
+    uow.emit(IncidentReopened.model_validate({"id": incident_id, "reason": reason}), "incident", incident_id)
     return inc

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from openpsap.commands import UnitOfWork
 from openpsap.errors import Conflict, InvalidInput, NotFound
 from openpsap.stations.models import Agency, Station
+from openpsap.stations.events import AgencyAdded, StationAdded, StationUpdated
 
 DISCIPLINES = ("police", "fire", "ems")
 
@@ -17,7 +18,7 @@ def add_agency(uow: UnitOfWork, *, agency_id: str, name: str, discipline: str) -
         raise InvalidInput(f"discipline must be one of {', '.join(DISCIPLINES)}", field="discipline")
     if uow.session.get(Agency, agency_id) is not None:
         raise Conflict(f"agency {agency_id} already exists", agency_id=agency_id)
-    uow.emit("agency-added", "agency", agency_id, {"id": agency_id, "name": name, "discipline": discipline})
+    uow.emit(AgencyAdded.model_validate({"id": agency_id, "name": name, "discipline": discipline}), "agency", agency_id)
     return uow.row(Agency, agency_id)
 
 
@@ -29,7 +30,7 @@ def add_station(
     if uow.session.get(Station, station_id) is not None:
         raise Conflict(f"station {station_id} already exists", station_id=station_id)
     data = {"id": station_id, "name": name, "agency_id": agency_id, "lat": lat, "lon": lon, "address": address}
-    uow.emit("station-added", "station", station_id, data)
+    uow.emit(StationAdded.model_validate(data), "station", station_id)
     return uow.row(Station, station_id)
 
 
@@ -61,5 +62,5 @@ def update_station(
     if not changes:
         return station  # the same values again: nothing changes, nothing is recorded
     previous = {k: getattr(station, k) for k in changes}
-    uow.emit("station-updated", "station", station_id, {"id": station_id, "changes": changes, "previous": previous})
+    uow.emit(StationUpdated.model_validate({"id": station_id, "changes": changes, "previous": previous}), "station", station_id)
     return station

@@ -13,6 +13,7 @@ from openpsap.errors import Conflict, InvalidInput, NotFound
 from openpsap.stations.models import Agency, Station
 from openpsap.units.enums import UnitStatus
 from openpsap.units.models import Unit
+from openpsap.units.events import UnitAdded, UnitUpdated
 
 UNIT_ID = re.compile(r"^[A-Z0-9][A-Z0-9\-]{0,15}$")
 
@@ -71,7 +72,7 @@ def add(
         "lat": lat,
         "lon": lon,
     }
-    uow.emit("unit-added", "unit", unit_id, data)
+    uow.emit(UnitAdded.model_validate(data), "unit", unit_id)
     return uow.row(Unit, unit_id)
 
 
@@ -104,5 +105,5 @@ def update(
     if not changes:
         return unit  # the same values again: nothing changes, nothing is recorded
     previous = {field: getattr(unit, field) for field in changes}
-    uow.emit("unit-updated", "unit", unit_id, {"id": unit_id, "changes": changes, "previous": previous})
+    uow.emit(UnitUpdated.model_validate({"id": unit_id, "changes": changes, "previous": previous}), "unit", unit_id)
     return unit
