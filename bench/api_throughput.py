@@ -77,7 +77,7 @@ def reset_postgres(url: str) -> None:
 def seed(url: str, units: list[str]) -> None:
     """Migrate, then add the roster and the dispatcher through the package's command API."""
     from openpsap.auth import service as auth_service
-    from openpsap.commands import CommandRunner
+    from openpsap.eventlog.unit_of_work import CommandRunner
     from openpsap.db import Database
     from openpsap.migrate import upgrade
     from openpsap.stations import service as stations

@@ -26,7 +26,7 @@ def demo_database(folder: Path) -> tuple[str, dict[str, str]]:
     """A migrated SQLite file with the SF roster, the demo's care story and one user per entry of USERS: (url, passwords)."""
     from openpsap.auth import service as auth_service
     from openpsap.care.demo import seed_care_story
-    from openpsap.commands import CommandRunner
+    from openpsap.eventlog.unit_of_work import CommandRunner
     from openpsap.db import Database
     from openpsap.migrate import upgrade
     from openpsap.stations.seed import seed_sf

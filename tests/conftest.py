@@ -21,7 +21,7 @@ from sqlalchemy import text
 from openpsap.app import create_app
 from openpsap.auth import service as auth_service
 from openpsap.auth.roles import Role
-from openpsap.commands import CommandRunner
+from openpsap.eventlog.unit_of_work import CommandRunner
 from openpsap.config import Settings
 from openpsap.db import Database
 from openpsap.models import Base

@@ -21,7 +21,7 @@ import pytest
 def migrated_sqlite_with_dispatcher(folder: Path) -> str:
     """A migrated SQLite file with the small test roster and user 'disp' (a dispatcher): its URL."""
     from openpsap.auth import service as auth_service
-    from openpsap.commands import CommandRunner
+    from openpsap.eventlog.unit_of_work import CommandRunner
     from openpsap.db import Database
     from openpsap.migrate import upgrade
     from tests.conftest import PASSWORD, seed_small_roster

@@ -20,7 +20,7 @@ from openpsap.auth import views as auth_views
 from openpsap.auth.throttle import LoginThrottle
 from openpsap.calls import views as call_views
 from openpsap.clock import Clock, SystemClock
-from openpsap.commands import CommandRunner
+from openpsap.eventlog.unit_of_work import CommandRunner
 from openpsap.config import Settings
 from openpsap.configuration import views as configuration_views
 from openpsap.console import views as console_views

@@ -146,7 +146,7 @@ def demo(
                                                                       "(60: an hour of calls per minute).")] = 60.0,
 ) -> None:
     """Set up a fresh San Francisco demo (SQLite, SFFD and SFPD roster, demo users) and serve it."""
-    from openpsap.commands import CommandRunner
+    from openpsap.eventlog.unit_of_work import CommandRunner
     from openpsap.stations.seed import seed_sf
     from openpsap.care.demo import seed_care_story
     from openpsap.incidents.priority import PriorityScale
@@ -247,7 +247,7 @@ def db_restore(source: Annotated[Path, typer.Argument(help="A backup made by `op
 @db_app.command("rebuild")
 def db_rebuild(database_url: DatabaseUrl = "") -> None:
     """Rebuild all current state (calls, incidents, units, ...) from the event log alone."""
-    from openpsap.rebuild import rebuild
+    from openpsap.eventlog.rebuild import rebuild
 
     database = _database(_settings(database_url))
     with Progress(TextColumn("replaying events"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console) as bar:
@@ -270,7 +270,7 @@ def users_add(
 ) -> None:
     """Add a user with one or more roles."""
     from openpsap.auth import service as auth_service
-    from openpsap.commands import CommandRunner
+    from openpsap.eventlog.unit_of_work import CommandRunner
     from openpsap.errors import CADError
 
     database = _database(_settings(database_url))
@@ -287,7 +287,7 @@ def users_add(
 
 
 def _user_change(username: str, database_url: str, change: Callable[..., object], said: str) -> None:
-    from openpsap.commands import CommandRunner
+    from openpsap.eventlog.unit_of_work import CommandRunner
     from openpsap.errors import CADError
 
     database = _database(_settings(database_url))

@@ -6,7 +6,7 @@ from openpsap.care.models import CarePlan, FollowUp, IncidentCare, PublicSummary
 from openpsap.configuration.models import ConfigurationDocument
 from openpsap.db import Base
 from openpsap.eventlog.models import EventRecord
-from openpsap.idempotency import IdempotencyRecord
+from openpsap.eventlog.idempotency import IdempotencyRecord
 from openpsap.incidents.models import Counter, Incident, Note
 from openpsap.stations.models import Agency, Station
 from openpsap.units.models import Assignment, Unit, UnitPosition

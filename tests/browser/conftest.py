@@ -40,7 +40,7 @@ def playwright_browser() -> Iterator[object]:
 def server(tmp_path: Path) -> Iterator[str]:
     """A fresh database and server per test (about a second): the console's base URL (http://127.0.0.1:PORT), with users 'disp' (dispatcher), 'ct' (call-taker), 'adm' (admin)."""
     from openpsap.auth import service as auth_service
-    from openpsap.commands import CommandRunner
+    from openpsap.eventlog.unit_of_work import CommandRunner
     from openpsap.db import Database
     from tests.conftest import PASSWORD
 
@@ -58,7 +58,7 @@ def server(tmp_path: Path) -> Iterator[str]:
 def care_server(tmp_path: Path) -> Iterator[str]:
     """The browser tests' server with the care team too: 'ct' call-taker, 'disp' dispatcher, 'out' outreach, 'sup' supervisor."""
     from openpsap.auth import service as auth_service
-    from openpsap.commands import CommandRunner
+    from openpsap.eventlog.unit_of_work import CommandRunner
     from openpsap.db import Database
     from tests.conftest import PASSWORD
 

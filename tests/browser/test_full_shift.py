@@ -22,7 +22,7 @@ VIEW = {"width": 1500, "height": 950}
 def shift_server(tmp_path: Path) -> Iterator[str]:
     """Call-taker 'ct', dispatcher 'disp', supervisor 'sup', admin 'adm'; alert when fewer than 1 MEDIC is available."""
     from openpsap.auth import service as auth_service
-    from openpsap.commands import CommandRunner
+    from openpsap.eventlog.unit_of_work import CommandRunner
     from openpsap.db import Database
     from tests.conftest import PASSWORD
 

@@ -24,7 +24,7 @@ CHILD_AT = {"lat": 37.7826, "lon": -122.4062}
 def unit_server(tmp_path: Path) -> Iterator[str]:
     """'medic' crews M10; 'ct' call-taker, 'disp' dispatcher, 'out' outreach."""
     from openpsap.auth import service as auth_service
-    from openpsap.commands import CommandRunner
+    from openpsap.eventlog.unit_of_work import CommandRunner
     from openpsap.db import Database
     from tests.conftest import PASSWORD
 

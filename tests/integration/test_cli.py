@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from openpsap.cli import app
 from openpsap.db import Database
-from openpsap.rebuild import snapshot
+from openpsap.eventlog.rebuild import snapshot
 
 runner = CliRunner()
 
@@ -32,7 +32,7 @@ def test_demo_seeds_the_care_story_so_a_new_call_from_the_childs_number_shows_hi
     from openpsap.calls import service as call_service
     from openpsap.care import followups, history
     from openpsap.care.demo import CARE_PLAN, STORY_NUMBER
-    from openpsap.commands import CommandRunner
+    from openpsap.eventlog.unit_of_work import CommandRunner
 
     result = runner.invoke(app, ["demo", "--no-serve", "--data-dir", str(tmp_path / "demo")])
     assert result.exit_code == 0, result.output

@@ -13,7 +13,7 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from openpsap.calls import service as call_service
-from openpsap.commands import CommandRunner
+from openpsap.eventlog.unit_of_work import CommandRunner
 from openpsap.db import Database
 from openpsap.dispatching import service as dispatching
 from openpsap.errors import CADError

@@ -13,7 +13,7 @@ from openpsap.db import Database
 from openpsap.eventlog.models import EventRecord
 from openpsap.eventlog.types import registry
 from openpsap.migrate import current, head, upgrade
-from openpsap.rebuild import rebuild, snapshot
+from openpsap.eventlog.rebuild import rebuild, snapshot
 from tests.conftest import Api
 from tests.integration.test_event_log import _busy_shift
 

@@ -11,7 +11,7 @@ from openpsap.eventlog.kinds import EVENT_KINDS
 from openpsap.eventlog.models import EventRecord
 from openpsap.incidents import service as incident_service
 from openpsap.incidents.models import Incident
-from openpsap.rebuild import rebuild, snapshot
+from openpsap.eventlog.rebuild import rebuild, snapshot
 from tests.conftest import Api, open_incident
 
 

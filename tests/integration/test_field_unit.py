@@ -11,7 +11,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from openpsap.eventlog.models import EventRecord
-from openpsap.rebuild import rebuild
+from openpsap.eventlog.rebuild import rebuild
 from openpsap.units.models import UnitPosition
 from tests.conftest import Api, now, open_incident
 from tests.integration.test_roles import SAMPLE_BODIES, api_routes

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from openpsap.cli import app as cli
 from openpsap.db import Database
-from openpsap.rebuild import rebuild, snapshot
+from openpsap.eventlog.rebuild import rebuild, snapshot
 from tests.live_server import live_server, login, migrated_sqlite_with_dispatcher
 
 runner = CliRunner()

@@ -17,7 +17,7 @@ from openpsap.dispatching.recommend import default_recommender
 from openpsap.eventlog.models import EventRecord
 from openpsap.incidents.models import Incident
 from openpsap.incidents.priority import PriorityScale
-from openpsap.rebuild import rebuild
+from openpsap.eventlog.rebuild import rebuild
 from openpsap.simulation import mapping
 from openpsap.simulation.loaders import load, sf_week_path
 from openpsap.simulation.replay import Replay

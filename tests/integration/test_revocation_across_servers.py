@@ -19,7 +19,7 @@ CACHE_S = 5  # api/deps.py PRINCIPAL_CACHE_SECONDS; the stream re-checks its log
 
 def _user(url: str, name: str, roles: list[str]) -> None:
     from openpsap.auth import service as auth_service
-    from openpsap.commands import CommandRunner
+    from openpsap.eventlog.unit_of_work import CommandRunner
     from openpsap.db import Database
 
     db = Database(url)

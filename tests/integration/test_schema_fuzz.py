@@ -25,7 +25,7 @@ SKIP = "logout|revoke|disable|sign-out"
 
 def _seed(url: str) -> None:
     from openpsap.auth import service as auth_service
-    from openpsap.commands import CommandRunner
+    from openpsap.eventlog.unit_of_work import CommandRunner
     from openpsap.db import Database
     from openpsap.migrate import upgrade
     from tests.conftest import seed_small_roster

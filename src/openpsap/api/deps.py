@@ -6,6 +6,7 @@ role x route matrix from these declarations.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import timedelta
@@ -19,7 +20,7 @@ from openpsap.api.requestlog import note_user
 from openpsap.auth import service as auth_service
 from openpsap.auth.roles import Role
 from openpsap.auth.service import Principal
-from openpsap.commands import CommandRunner, UnitOfWork, fingerprint
+from openpsap.eventlog.unit_of_work import CommandRunner, UnitOfWork
 from openpsap.db import Database
 from openpsap.errors import Forbidden, Unauthorized
 
@@ -110,6 +111,11 @@ def _require(roles: frozenset[str]) -> Callable[[Principal], Awaitable[Principal
 def allowed(*roles: Role) -> dict[str, Any]:
     names = frozenset(r.value for r in roles)
     return {"dependencies": [Depends(_require(names))], "openapi_extra": {ROLES_KEY: sorted(names)}}
+
+
+def fingerprint(method: str, path: str, body: bytes) -> str:
+    """What an Idempotency-Key was first used for (the same key for another request is refused)."""
+    return hashlib.sha256(method.encode() + b" " + path.encode() + b"\n" + body).hexdigest()
 
 
 def public() -> dict[str, Any]:

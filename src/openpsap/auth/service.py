@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from openpsap.auth.models import ApiToken, Credential, User
 from openpsap.auth.roles import Role
 from openpsap.clock import Clock
-from openpsap.commands import UnitOfWork
+from openpsap.eventlog.unit_of_work import UnitOfWork
 from openpsap.errors import Conflict, InvalidInput, NotFound, Unauthorized
 from openpsap.units.models import Unit
 from openpsap.auth.events import UserAdded, UserDisabled, UserEnabled, UserLoggedIn, UserPasswordSet, UserTokensRevoked

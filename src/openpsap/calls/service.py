@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from openpsap.calls.enums import CallStatus
 from openpsap.calls.models import Call
 from openpsap.clock import iso
-from openpsap.commands import UnitOfWork
+from openpsap.eventlog.unit_of_work import UnitOfWork
 from openpsap.db import get_locked
 from openpsap.eventlog.models import EventRecord
 from openpsap.errors import Conflict, InvalidInput, InvalidTransition, NotFound

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from openpsap.calls import service as call_service
 from openpsap.calls.models import Call
 from openpsap.calls.enums import CallStatus
-from openpsap.commands import UnitOfWork
+from openpsap.eventlog.unit_of_work import UnitOfWork
 from openpsap.care.events import CallbackAttempted
 
 CUES = ("child", "distress", "background_noise", "screaming", "repeated_silent_calls")

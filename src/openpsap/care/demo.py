@@ -14,7 +14,7 @@ from openpsap.care import config as care_config
 from openpsap.care import followups, history, service
 from openpsap.care.pii import model_pass
 from openpsap.care.redaction import redact
-from openpsap.commands import CommandRunner
+from openpsap.eventlog.unit_of_work import CommandRunner
 from openpsap.db import Database
 from openpsap.incidents import service as incident_service
 from openpsap.incidents.priority import PriorityScale

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from openpsap.calls.models import Call
 from openpsap.care.config import CareConfig
 from openpsap.care.models import FollowUp, IncidentCare
-from openpsap.commands import UnitOfWork
+from openpsap.eventlog.unit_of_work import UnitOfWork
 from openpsap.db import get_locked
 from openpsap.errors import InvalidInput, InvalidTransition, NotFound
 from openpsap.incidents import service as incident_service

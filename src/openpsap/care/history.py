@@ -14,7 +14,7 @@ from openpsap.calls import service as call_service
 from openpsap.calls.models import Call
 from openpsap.care.config import CareConfig
 from openpsap.care.models import CarePlan, FollowUp, IncidentCare
-from openpsap.commands import UnitOfWork
+from openpsap.eventlog.unit_of_work import UnitOfWork
 from openpsap.incidents.models import Incident
 from openpsap.care.events import CallerHistoryViewed, CarePlanNoted
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from openpsap.care.models import PublicSummary
 from openpsap.care.pii import model_pass
 from openpsap.care.redaction import Redaction, redact
-from openpsap.commands import UnitOfWork
+from openpsap.eventlog.unit_of_work import UnitOfWork
 from openpsap.errors import InvalidInput
 from openpsap.incidents import service as incident_service
 from openpsap.incidents.models import Incident

@@ -54,7 +54,7 @@ def import_(key: Key, file: Annotated[Path, typer.Argument(help="A YAML file, e.
             database_url: DatabaseUrl = "") -> None:
     """Check a YAML file and record it as the document in use (a `configuration-changed` event every server sees)."""
     from openpsap.cli import _database, _fail, _settings
-    from openpsap.commands import CommandRunner
+    from openpsap.eventlog.unit_of_work import CommandRunner
     from openpsap.configuration import service
     from openpsap.errors import CADError
 

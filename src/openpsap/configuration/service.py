@@ -9,7 +9,7 @@ from typing import Any, Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from openpsap.commands import UnitOfWork
+from openpsap.eventlog.unit_of_work import UnitOfWork
 from openpsap.configuration import documents
 from openpsap.configuration.models import ConfigurationDocument
 from openpsap.errors import Conflict, InvalidInput

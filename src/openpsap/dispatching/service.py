@@ -15,7 +15,7 @@ from sqlalchemy import String, cast, or_, select
 from sqlalchemy.orm import Session
 
 from openpsap.clock import iso
-from openpsap.commands import UnitOfWork
+from openpsap.eventlog.unit_of_work import UnitOfWork
 from openpsap.dispatching.plans import ResponsePlans
 from openpsap.dispatching.recommend import Recommendation, Recommender, UnitView
 from openpsap.errors import Conflict, Forbidden, InvalidInput, InvalidTransition, NoMapLocation

@@ -1,4 +1,4 @@
-"""Reading the event log. Writing happens only through openpsap.commands.UnitOfWork."""
+"""Reading the event log. Writing happens only through openpsap.eventlog.unit_of_work.UnitOfWork."""
 
 from __future__ import annotations
 

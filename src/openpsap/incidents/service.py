@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from openpsap.calls.models import Call
 from openpsap.clock import as_utc
-from openpsap.commands import UnitOfWork
+from openpsap.eventlog.unit_of_work import UnitOfWork
 from openpsap.db import get_locked
 from openpsap.errors import Conflict, InvalidInput, NotFound
 from openpsap.incidents import lifecycle

@@ -32,7 +32,7 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from openpsap.calls import service as call_service
-from openpsap.commands import CommandRunner, UnitOfWork
+from openpsap.eventlog.unit_of_work import CommandRunner, UnitOfWork
 from openpsap.db import Database
 from openpsap.dispatching import service as dispatching_service
 from openpsap.dispatching.plans import ResponsePlans

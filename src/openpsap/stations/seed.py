@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from importlib.resources import files
 
-from openpsap.commands import UnitOfWork
+from openpsap.eventlog.unit_of_work import UnitOfWork
 from openpsap.stations import service as station_service
 from openpsap.units import service as unit_service
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from openpsap.commands import UnitOfWork
+from openpsap.eventlog.unit_of_work import UnitOfWork
 from openpsap.errors import Conflict, InvalidInput, NotFound
 from openpsap.stations.models import Agency, Station
 from openpsap.stations.events import AgencyAdded, StationAdded, StationUpdated

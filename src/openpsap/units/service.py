@@ -7,7 +7,7 @@ import re
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from openpsap.commands import UnitOfWork
+from openpsap.eventlog.unit_of_work import UnitOfWork
 from openpsap.db import get_locked
 from openpsap.errors import Conflict, InvalidInput, NotFound
 from openpsap.stations.models import Agency, Station

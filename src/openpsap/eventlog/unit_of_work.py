@@ -9,7 +9,6 @@ Retries a PostgreSQL deadlock or serialization failure a few times; replays an I
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import uuid
 from collections.abc import Callable, Iterator
@@ -19,13 +18,13 @@ from typing import Any, TypeVar
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
-from openpsap import projector
+from openpsap.eventlog import projector
 from openpsap.clock import Clock, SystemClock
 from openpsap.db import Database
 from openpsap.errors import InvalidInput
 from openpsap.eventlog.types import EventPayload
 from openpsap.eventlog.models import EventRecord
-from openpsap.idempotency import IdempotencyRecord, check_key
+from openpsap.eventlog.idempotency import IdempotencyRecord, check_key
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -163,7 +162,3 @@ class CommandRunner:
                 field="Idempotency-Key",
             )
         return record.response
-
-
-def fingerprint(method: str, path: str, body: bytes) -> str:
-    return hashlib.sha256(method.encode() + b" " + path.encode() + b"\n" + body).hexdigest()

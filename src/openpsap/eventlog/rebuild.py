@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
-from openpsap import projector
+from openpsap.eventlog import projector
 from openpsap.db import Base, Database
 from openpsap.eventlog.models import EventRecord
 
