@@ -22,7 +22,7 @@ def rebuild(db: Database, *, progress: Callable[[int, int], None] | None = None)
     """Returns the number of events applied. progress(done, total) is called after each batch."""
     with db.write() as session:
         total = session.query(EventRecord).count()
-        for name in projector.PROJECTED_TABLES:
+        for name in projector.projected_tables():
             session.execute(delete(Base.metadata.tables[name]))
         session.flush()
         done, last = 0, 0
@@ -55,7 +55,7 @@ def snapshot(db: Database) -> dict[str, list[dict[str, Any]]]:
     """Every projected table's rows, sorted by primary key: compare two of these to prove a rebuild."""
     out: dict[str, list[dict[str, Any]]] = {}
     with db.read() as session:
-        for name in projector.PROJECTED_TABLES:
+        for name in projector.projected_tables():
             table = Base.metadata.tables[name]
             rows = session.execute(select(table).order_by(*table.primary_key.columns)).mappings()
             out[name] = [dict(r) for r in rows]
