@@ -35,7 +35,7 @@ from openpsap.simulation.loaders import load, sf_week_path
 from openpsap.simulation.mapping import load as load_mapping
 from openpsap.simulation.replay import Replay
 from openpsap.simulation.roster import load_plan
-from openpsap.simulation.routing_cache import CachingRecommender
+from openpsap.dispatching.recommend import remembering_recommender
 
 SF_WEEK = sf_week_path()
 TARGET_S = 60.0
@@ -54,7 +54,7 @@ def one(url: str, batch_minutes: int, limit: int) -> dict:
     load_s = time.perf_counter() - t
     upgrade(url)
     db = Database(url, sqlite_synchronous="NORMAL")
-    recommender = CachingRecommender(default_graph())
+    recommender = remembering_recommender(default_graph())
     replay = Replay(db, loaded, recommender=recommender, plans=default_plans(),
                     scale=PriorityScale(Settings().priority_scale), roster=load_plan(None)[0], seed=1,
                     batch=timedelta(minutes=batch_minutes))
@@ -74,7 +74,7 @@ def one(url: str, batch_minutes: int, limit: int) -> dict:
         "events_stored": stored,
         "source_calls": len(loaded.calls),
         "source_unit_responses": loaded.unit_responses,
-        "search_cache": {"hits": recommender.hits, "misses": recommender.misses},
+        "search_cache": {"hits": recommender.router.hits, "misses": recommender.router.misses},
         "batch_minutes": batch_minutes,
     })
     return out

@@ -127,13 +127,13 @@ def test_no_unit_available_is_noted_and_retried(sqlite_database: Database, seed:
 
 def test_a_slice_of_the_real_sf_week_replays_with_the_same_calls_and_types(sqlite_database: Database) -> None:
     from openpsap.routing.graph import default_graph
-    from openpsap.simulation.routing_cache import CachingRecommender
+    from openpsap.dispatching.recommend import remembering_recommender
 
     week = sf_week_path()
     loaded = load(week, mapping.load("sffd"))
     assert (loaded.rows, len(loaded.calls), loaded.unit_responses, sum(loaded.bad.values())) == (7704, 3560, 7704, 0)
     loaded.calls = loaded.calls[:200]
-    recommender = CachingRecommender(default_graph(), entries=64)
+    recommender = remembering_recommender(default_graph(), entries=64)
     result = Replay(sqlite_database, loaded, recommender=recommender, plans=default_plans(),
                     scale=PriorityScale(Settings().priority_scale), roster=load_plan(None)[0], seed=1).run()
     with sqlite_database.read() as session:
@@ -141,18 +141,18 @@ def test_a_slice_of_the_real_sf_week_replays_with_the_same_calls_and_types(sqlit
         calls = session.scalar(select(func.count()).select_from(Call))
     assert calls == result.calls == 200
     assert types == Counter(c.incident_type for c in loaded.calls)
-    assert recommender.hits > 0  # repeat addresses reuse the road search
+    assert recommender.router.hits > 0  # repeat addresses reuse the road search
 
 
 def test_the_caching_recommender_answers_exactly_like_the_plain_one() -> None:
     from openpsap.dispatching.recommend import UnitView
     from openpsap.routing.graph import default_graph
-    from openpsap.simulation.routing_cache import CachingRecommender
+    from openpsap.dispatching.recommend import remembering_recommender
 
-    plain, cached = default_recommender(), CachingRecommender(default_graph(), entries=2)
+    plain, cached = default_recommender(), remembering_recommender(default_graph(), entries=2)
     units = [UnitView.at_posting(u) for u in load_plan(None)[0]]
     plan = default_plans().for_type("FSTRU")
     for lat, lon in [(37.7936, -122.3965), (37.7650, -122.4195), (37.7936, -122.3965), (37.7527, -122.4130)]:
         assert cached.recommend(lat=lat, lon=lon, plan=plan, units=units).to_json() == \
             plain.recommend(lat=lat, lon=lon, plan=plan, units=units).to_json()
-    assert (cached.hits, cached.misses) == (1, 3)
+    assert (cached.router.hits, cached.router.misses) == (1, 3)

@@ -119,3 +119,25 @@ def test_speed_settings_are_checked_when_the_server_is_configured() -> None:
     assert Settings(road_speeds_kmh={"residential": 25}).road_speeds_kmh == {"residential": 25}
     with pytest.raises(ValidationError, match="residential"):
         Settings(road_speeds_kmh={"residential": 500})
+
+
+def test_the_router_is_the_one_routing_interface() -> None:
+    """Times to a node (dispatch, replay), a path in that tree and a route from a source (the unit screen) agree;
+    remembered searches give the same answers; a turn cost adds time for each turn."""
+    from openpsap.routing.graph import default_graph
+    from openpsap.routing.router import Router
+
+    graph = default_graph()
+    source, target = graph.snap(37.7811, -122.4043).node, graph.snap(37.7749, -122.4194).node
+    plain, remembering, turning = Router(graph), Router(graph, cache_entries=2), Router(graph, turn_s=10)
+    times, tree = plain.times_to(target)
+    back = plain.path_to(source, target, tree)
+    forward = plain.route(source, target)
+    assert forward is not None and abs(forward.seconds - times[source]) < 1e-6 and abs(back.seconds - times[source]) < 1e-6
+    assert forward.nodes[0] == source and forward.nodes[-1] == target
+    for _ in range(2):
+        again, _ = remembering.times_to(target)
+        assert (again == times).all()
+    assert (remembering.hits, remembering.misses) == (1, 1)
+    slow = turning.route(source, target)
+    assert slow is not None and slow.turns > 0 and slow.seconds == forward.seconds + 10 * slow.turns

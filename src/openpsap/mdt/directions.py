@@ -8,11 +8,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-from scipy.sparse.csgraph import dijkstra
-
 from openpsap.routing.graph import RoadGraph, edge_values
-from openpsap.routing.paths import edges_towards
+from openpsap.routing.router import Router
 
 COMPASS = ["north", "northeast", "east", "southeast", "south", "southwest", "west", "northwest"]
 
@@ -70,8 +67,10 @@ def _merge_short(steps: list[Step]) -> list[Step]:
 
 
 class Directions:
-    def __init__(self, graph: RoadGraph, node_streets: dict[int, set[str]], display: dict[str, str]) -> None:
+    def __init__(self, graph: RoadGraph, node_streets: dict[int, set[str]], display: dict[str, str],
+                 router: Router | None = None) -> None:
         self.graph = graph
+        self.router = router or Router(graph)
         self.node_streets = node_streets
         self.display = display
         self._seconds = edge_values(graph.seconds)
@@ -86,11 +85,11 @@ class Directions:
     def route(self, from_lat: float, from_lon: float, to_lat: float, to_lon: float) -> dict[str, Any]:
         """The fastest route by road; InvalidInput (from snap) when either end is off the map."""
         source, target = self.graph.snap(from_lat, from_lon).node, self.graph.snap(to_lat, to_lon).node
-        times, pred = dijkstra(self.graph.seconds, directed=True, indices=source, return_predecessors=True)
-        if not np.isfinite(times[target]):
+        found = self.router.route(source, target)
+        if found is None:
             return {"eta_s": None, "distance_m": None, "path": [], "steps": [],
                     "message": "no road route from the unit to the incident (one-way streets or a closed area)"}
-        edges = list(reversed(edges_towards(pred, target, source, reversed_tree=False)))
+        edges = list(zip(found.nodes, found.nodes[1:], strict=False))
         steps: list[Step] = []
         previous: str | None = None
         for a, b in edges:
@@ -105,7 +104,7 @@ class Directions:
         steps = _merge_short(steps)
         path = [[round(float(self.graph.lat[n]), 5), round(float(self.graph.lon[n]), 5)]
                 for n in [source] + [b for _, b in edges]]
-        return {"eta_s": round(float(times[target]), 1), "distance_m": round(sum(s.metres for s in steps), 1),
+        return {"eta_s": round(found.seconds, 1), "distance_m": round(sum(s.metres for s in steps), 1),
                 "path": path, "steps": self._words(steps)}
 
     def _words(self, steps: list[Step]) -> list[dict[str, Any]]:

@@ -136,7 +136,7 @@ def _run(db, loaded, roster, seed: int, speed: float | None):  # noqa: ANN001, A
     from openpsap.config import Settings
     from openpsap.dispatching.plans import default_plans
     from openpsap.routing.graph import default_graph
-    from openpsap.simulation.routing_cache import CachingRecommender
+    from openpsap.dispatching.recommend import remembering_recommender
     from openpsap.incidents.priority import PriorityScale
     from openpsap.simulation.replay import Replay
 
@@ -144,7 +144,7 @@ def _run(db, loaded, roster, seed: int, speed: float | None):  # noqa: ANN001, A
     with Progress(TextColumn("replaying calls"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console) as bar:
         task = bar.add_task("replay", total=len(loaded.calls))
-        replay = Replay(db, loaded, recommender=CachingRecommender(default_graph(settings.road_speeds_kmh)), plans=default_plans(),
+        replay = Replay(db, loaded, recommender=remembering_recommender(default_graph(settings.road_speeds_kmh)), plans=default_plans(),
                         scale=PriorityScale(settings.priority_scale), roster=roster, seed=seed, speed=speed,
                         batch=timedelta(minutes=1) if speed else timedelta(minutes=60),
                         progress=lambda done, total: bar.update(task, completed=done, total=total))

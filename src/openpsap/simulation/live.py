@@ -58,7 +58,7 @@ def start_in_background(database_url: str, *, factor: float, seed: int = 1, dela
     from openpsap.simulation.mapping import guess, load as load_mapping
     from openpsap.simulation.replay import Replay
     from openpsap.simulation.roster import load_plan
-    from openpsap.simulation.routing_cache import CachingRecommender
+    from openpsap.dispatching.recommend import remembering_recommender
 
     source = sf_week_path()
     week = load(source, load_mapping(guess(source)))
@@ -70,7 +70,7 @@ def start_in_background(database_url: str, *, factor: float, seed: int = 1, dela
     def run() -> None:
         database = Database(database_url)
         try:
-            recommender = CachingRecommender(default_graph(settings.road_speeds_kmh))  # ~1 s: before the clock starts
+            recommender = remembering_recommender(default_graph(settings.road_speeds_kmh))  # ~1 s: before the clock starts
             loaded = compress(week, start=datetime.now(UTC) + timedelta(seconds=delay_s), factor=factor)
             Replay(database, loaded, recommender=recommender,
                    plans=default_plans(), scale=PriorityScale(settings.priority_scale), roster=roster, seed=seed,
