@@ -124,7 +124,10 @@ def serve(
 
     configure_logs(settings.log_format, log_level)
     options = {"host": host, "port": port, "log_level": log_level, "ws": "websockets-sansio", "http": http,
-               "timeout_keep_alive": 5, "access_log": settings.log_format != "json"}
+               "timeout_keep_alive": 5, "access_log": settings.log_format != "json",
+               # X-Forwarded-For only from the proxies the centre names: anyone else could claim any address
+               "proxy_headers": bool(settings.trusted_proxies),
+               "forwarded_allow_ips": ",".join(settings.trusted_proxies) or None}
     if workers > 1:  # each worker builds its own app from the environment (openpsap.app:from_environment)
         database.dispose()
         os.environ["OPENPSAP_DATABASE_URL"] = url

@@ -56,6 +56,7 @@ class Settings(BaseSettings):
     max_header_bytes: int = Field(default=32 * 1024, ge=4096, le=1024 * 1024, description="Larger request headers are refused with 431.")
     body_timeout_seconds: float = Field(default=30, gt=0, le=600, description="Each part of a request body must arrive within this time (else 408).")
     log_format: str = Field(default="text", pattern="^(text|json)$", description="json: one JSON line per request (request id, user, method, path, status, ms) and per log record, for a log collector; text: human-readable.")
+    trusted_proxies: list[str] = Field(default_factory=list, description='Addresses of the reverse proxies whose X-Forwarded-For is believed (the client address for login throttling and logs); JSON, e.g. ["10.0.0.5"]; empty: none, the connection\'s own address counts.')
     allowed_origins: list[str] = Field(default_factory=list, description='Origins, besides the server\'s own, whose pages may open the live stream with a console cookie (behind a proxy that rewrites Host); JSON, e.g. ["https://cad.example.org"].')
     stream_poll_seconds: float = Field(
         default=0.5,

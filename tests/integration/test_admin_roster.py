@@ -103,7 +103,9 @@ def test_a_bad_plan_is_refused_with_the_reason_and_nothing_is_written(api: Api) 
         good.replace("count: 3", "count: 99", 1): "count must be a whole number from 1 to 20",
         "plans: {a: {slots: []}}\nfallback: b\n": "fallback plan 'b' is not defined",
         "a: &x [1]\nb: *x\n": "aliases",
-        "plans: {a: {slots: []}}\nfallback: a\nwhen: 2026-01-01\n": "JSON cannot store",
+        "plans: {a: {slots: []}}\nfallback: a\nwhen: now\n": "unknown section(s) when",
+        "plans: {a: {slots: []}}\nfallback: a\ntypes: {a: [2026-01-01]}\n": "JSON cannot store",
+        "plans: " + "[" * 900 + "]" * 900: "nested",
     }
     for text, said in cases.items():
         r = api.put("admin", "/configuration/response-plans", {"yaml": text})

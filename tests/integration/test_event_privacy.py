@@ -16,6 +16,9 @@ SECRET_WORDS = "my neighbour Mrs Alvarez at 12 Oak Lane has fallen"
 
 
 def _private_story(api: Api) -> str:
+    first = api.post("call_taker", "/calls", {"channel": "voice", "caller_number": "415-555-0178",
+                                              "narrative": "Mrs Alvarez collapsed, she is not breathing"}).json()["id"]
+    api.post("call_taker", f"/calls/{first}/triage")  # the protocol pre-fills answers, quoting the words
     call = api.post("call_taker", "/calls", {"channel": "voice", "caller_number": "415-555-0177"}).json()["id"]
     api.patch("call_taker", f"/calls/{call}", {"narrative": SECRET_WORDS})
     api.post("call_taker", f"/calls/{call}/triage")
@@ -30,7 +33,8 @@ def _private_story(api: Api) -> str:
 def test_the_event_log_hides_private_values_from_analysts_and_admins(api: Api, role: str) -> None:
     incident = _private_story(api)
     text = str(api.get(role, "/events", params={"limit": 5000}).json())
-    for secret in ("415-555-0177", "Alvarez", "Oak Lane", "daughter Ana", "ask about Ana"):
+    for secret in ("415-555-0177", "415-555-0178", "Alvarez", "Oak Lane", "daughter Ana", "ask about Ana",
+                   "collapsed"):
         assert secret not in text, (role, secret)
     assert "[private]" in text and "FALL" in text, "the rest of the log is still there"
     if role == "analyst":
@@ -107,6 +111,11 @@ def test_password_guessing_is_refused_before_any_hashing_and_timing_says_nothing
     locked = client.post("/api/v1/auth/login", json={"username": "dispatcher", "password": "correct horse battery"})
     assert locked.status_code == 429 and "too many failed logins for user 'dispatcher'" in locked.json()["message"]
     assert locked.json()["details"]["retry_after_s"] >= 1
+    from fastapi.testclient import TestClient
+
+    elsewhere = TestClient(client.app, client=("10.0.0.9", 50000))  # the real dispatcher, at another console
+    assert elsewhere.post("/api/v1/auth/login", json={"username": "dispatcher", "password": "correct horse battery"}).status_code == 200, \
+        "failing on purpose elsewhere does not lock the user out"
     assert client.post("/api/v1/auth/login", json={"username": "supervisor", "password": "correct horse battery"}).status_code == 200
 
     def timed(name: str) -> float:

@@ -180,3 +180,36 @@ def test_a_supervisor_signs_out_a_lost_unit_device(api: Api) -> None:
     assert api.client.get("/api/v1/units/M10/assignment", headers=mine).status_code == 401
     assert api.post("supervisor", "/units/E01/sign-out", {}).status_code == 404  # nobody crews E01
     assert api.post("dispatcher", "/units/M10/sign-out", {}).status_code == 403
+
+
+def test_a_replayed_stream_does_not_reopen_incidents_the_unit_has_left(api: Api) -> None:
+    old = open_incident(api, "FALL", "P3")
+    api.post("dispatcher", f"/incidents/{old}/dispatch", {"units": ["M10"]})
+    api.post("dispatcher", f"/incidents/{old}/notes", {"text": "OLD NOTE"})
+    api.post("field_unit", "/units/M10/status", {"status": "InService"})
+    api.client.app.state.settings.unit_incident_grace_minutes = 0  # cleared long enough ago
+    assert api.get("field_unit", f"/incidents/{old}").status_code == 403
+    with api.client.websocket_connect("/api/v1/stream?after=0", headers=api.as_("field_unit")) as ws:
+        api.post("dispatcher", "/units/E01/status", {"status": "OutofService"})
+        api.put("field_unit", "/units/M10/position", {"lat": 37.78, "lon": -122.41})
+        seen = []
+        while not any(m.get("kind") == "unit-position" for m in seen):
+            seen.append(ws.receive_json())
+    assert "OLD NOTE" not in str(seen), "the history of an incident it left stays closed"
+    assert any(m.get("kind") == "unit-dispatched" and m.get("subject_id") == "M10" for m in seen), "its own events stay"
+
+
+def test_a_field_unit_sees_other_units_status_not_their_place_and_asks_for_follow_ups_on_its_incident_only(api: Api) -> None:
+    mine, _ = _child_incident(api)
+    api.put("dispatcher", "/units/E02/position", {"lat": 37.79, "lon": -122.40})
+    other = api.get("field_unit", "/units/E02").json()
+    assert other["status"] and other["lat"] is None and other["incident_id"] is None
+    assert api.get("field_unit", "/units/M10").json()["incident_id"] == mine, "its own unit whole"
+    assert api.get("dispatcher", "/units/E02").json()["lat"] == 37.79
+    r = api.post("field_unit", "/follow-ups", {"kind": "callback", "incident_id": mine, "caller_number": "415-555-9999"})
+    assert r.status_code == 422, r.text
+    task = api.post("field_unit", "/follow-ups", {"kind": "callback", "incident_id": mine, "note": "call the mother"})
+    assert task.status_code == 201
+    seen = api.get("analyst", "/follow-ups").json()
+    assert seen and all(t["caller_number"] in (None, "[private]") for t in seen)
+    assert "call the mother" not in str(seen) and "call the mother" in str(api.get("outreach", "/follow-ups").json())

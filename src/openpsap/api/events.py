@@ -70,7 +70,8 @@ def _start(app, unit_id: str | None) -> tuple[FieldScope | None, int]:  # noqa: 
     with app.state.db.read() as session:
         scope = None
         if unit_id is not None:
-            scope = FieldScope(unit_id, set(unit_incidents(session, unit_id=unit_id, now=app.state.clock.now(), grace=grace)))
+            scope = FieldScope(unit_id, set(unit_incidents(session, unit_id=unit_id, now=app.state.clock.now(), grace=grace)),
+                               live_from=eventlog.last_seq(session))
         return scope, avl.last_fix_id(session)
 
 

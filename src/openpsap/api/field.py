@@ -10,11 +10,13 @@ from openpsap.auth.roles import Role as R
 from openpsap.auth.service import Principal
 from openpsap.dispatching.service import check_unit_on_incident, unit_incidents
 
-OFFICE = frozenset({R.call_taker, R.dispatcher, R.supervisor, R.analyst, R.outreach, R.admin})
+# roles that work every incident: a user with one of them besides field_unit is not limited to the unit's incidents
+OFFICE = frozenset({R.call_taker, R.dispatcher, R.supervisor})
 
 
 def field_only(principal: Principal) -> bool:
-    """A user whose only working role is field_unit (a supervisor who also crews a unit sees everything)."""
+    """A field unit's crew, unless the user also has a role that works every incident (a supervisor who also crews a
+    unit sees everything; an analyst or admin who crews one is a crew member on the incident routes)."""
     return R.field_unit in principal.roles and not principal.roles & OFFICE
 
 

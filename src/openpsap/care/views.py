@@ -206,6 +206,10 @@ def follow_up_queue(database: Reader, request: Request, principal: CurrentPrinci
         tasks = followups.queue(db, status=status, now=now)
         if principal.roles & {R.outreach.value, R.supervisor.value}:
             followups.context(db, tasks, _config(request), now)
+        else:  # an analyst counts tasks; the caller's number and the care team's notes are not theirs
+            for task in tasks:
+                task["caller_number"] = "[private]" if task.get("caller_number") else None
+                task["notes"] = [{**n, "text": "[private]"} if isinstance(n, dict) else "[private]" for n in task.get("notes") or []]
         return tasks
 
 
@@ -215,6 +219,9 @@ def create_follow_up(body: FollowUpCreate, cmd: Cmd, request: Request, principal
     if field.field_only(principal):
         if body.incident_id is None:
             raise InvalidInput("a field unit asks for a follow-up on its incident: give incident_id", field="incident_id")
+        if body.caller_number is not None or body.assignee is not None:
+            raise InvalidInput("a field unit asks for a follow-up on its incident only; the outreach team picks the "
+                               "caller and who does it", field="caller_number")
         field.check_incident(request.app, principal, body.incident_id)
     config = _config(request)
     return cmd.run(lambda uow: followups.create(uow, kind=body.kind, config=config, incident_id=body.incident_id,

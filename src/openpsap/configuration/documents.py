@@ -27,6 +27,7 @@ class Kind:
     key: str
     title: str
     parse: Callable[[Any], Any]  # document -> the parsed object the system uses; raises ValueError
+    sections: tuple[str, ...] = ()  # the top-level keys a document may have
 
 
 def _plans(document: Any) -> response_plans.ResponsePlans:
@@ -38,8 +39,9 @@ def _care(document: Any) -> care_config.CareConfig:
 
 
 KINDS: dict[str, Kind] = {
-    "response-plans": Kind("response-plans", "Response plans (run cards)", _plans),
-    "care": Kind("care", "Care settings (outcomes, follow-up kinds, referrals)", _care),
+    "response-plans": Kind("response-plans", "Response plans (run cards)", _plans, ("plans", "fallback", "types")),
+    "care": Kind("care", "Care settings (outcomes, follow-up kinds, referrals)", _care,
+                 ("outcomes", "follow_up_kinds", "referrals")),
 }
 
 
@@ -57,6 +59,8 @@ def read_yaml(text: str) -> Any:
         if any(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text, Loader=yaml.SafeLoader)):
             raise DocumentError("YAML aliases (*name) are not accepted here: write the values out")
         document = yaml.safe_load(text)
+    except RecursionError:
+        raise DocumentError("the document is nested too deeply") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
@@ -67,8 +71,24 @@ def read_yaml(text: str) -> Any:
     return as_json(document)
 
 
+MAX_DEPTH = 12
+
+
+def _depth(node: Any, level: int = 0) -> int:
+    if level > MAX_DEPTH:
+        return level
+    if isinstance(node, dict):
+        return max((_depth(v, level + 1) for v in node.values()), default=level)
+    if isinstance(node, list):
+        return max((_depth(v, level + 1) for v in node), default=level)
+    return level
+
+
 def as_json(document: Any) -> Any:
-    """The document as the event log stores it (JSON): dates and other YAML-only values are refused."""
+    """The document as the event log stores it (JSON): dates and other YAML-only values are refused, and so is
+    nesting deeper than any configuration needs."""
+    if _depth(document) > MAX_DEPTH:
+        raise DocumentError(f"the document is nested more than {MAX_DEPTH} levels deep")
     try:
         return json.loads(json.dumps(document, allow_nan=False))
     except (TypeError, ValueError) as exc:
@@ -77,8 +97,15 @@ def as_json(document: Any) -> Any:
 
 def check(key: str, document: Any) -> Any:
     """The parsed object for `document`, or DocumentError with the parser's message."""
+    wanted = kind(key)
+    if isinstance(document, dict):
+        unknown = sorted(str(k) for k in document if k not in wanted.sections)
+        if unknown:
+            raise DocumentError(f"{key}: unknown section(s) {', '.join(unknown)}; a {key} document has "
+                                f"{', '.join(wanted.sections)}")
+        as_json(document)
     try:
-        return kind(key).parse(document)
+        return wanted.parse(document)
     except DocumentError:
         raise
     except (ValueError, KeyError, TypeError) as exc:

@@ -12,9 +12,10 @@ PRIVATE = "[private]"
 PRIVATE_READERS = frozenset({"call_taker", "dispatcher", "supervisor"})
 # kind -> the paths (dotted; '*' for every item of a list) holding private values
 FIELDS: dict[str, tuple[str, ...]] = {
-    "call-received": ("caller_number",),
+    "call-received": ("caller_number", "narrative"),
     "call-updated": ("changes.caller_number", "changes.narrative"),
-    "triage-suggested": ("result.evidence.*.matched", "result.notes", "result.protocol.prefilled"),
+    "triage-suggested": ("result.evidence.*.matched", "result.notes", "result.protocol.questions.*.prefilled.evidence",
+                         "result.protocol.prefilled"),
     "care-plan-noted": ("caller_number", "note"),
     "follow-up-created": ("caller_number", "note"),
     "follow-up-updated": ("note",),

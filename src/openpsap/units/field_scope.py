@@ -18,12 +18,14 @@ INCIDENT_KINDS = frozenset({
 class FieldScope:
     unit_id: str
     incidents: set[str] = field(default_factory=set)
+    live_from: int = 0  # events up to this seq are history: only the incidents the unit is on now open to it
 
     def admit(self, batch: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """The events of a batch the unit sees. A dispatch is looked for first: one command dispatching E01 and M10
         writes E01's event before M10's, and M10 sees both."""
         for event in batch:
-            if event["kind"] == "unit-dispatched" and event["subject_id"] == self.unit_id:
+            if event["kind"] == "unit-dispatched" and event["subject_id"] == self.unit_id \
+                    and event.get("seq", self.live_from + 1) > self.live_from:
                 self.incidents.add(str(event.get("incident_id") or ""))
         return [e for e in batch if self.admits(e)]
 
@@ -32,7 +34,8 @@ class FieldScope:
         own = event["subject_type"] == "unit" and event["subject_id"] == self.unit_id
         incident = str(event.get("incident_id") or "")
         if own and event["kind"] == "unit-dispatched":
-            self.incidents.add(incident)
+            if event.get("seq", self.live_from + 1) > self.live_from:  # a replayed old dispatch opens nothing
+                self.incidents.add(incident)
             return True
         if own and event["kind"] == "unit-cleared":
             self.incidents.discard(incident)

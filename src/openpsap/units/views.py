@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from fastapi import APIRouter, Request
 
+from openpsap.api import field
 from openpsap.api.deps import Cmd, CurrentPrincipal, Reader, allowed
 from openpsap.auth.roles import Role as R
 from openpsap.auth.service import Principal
@@ -42,16 +43,25 @@ def _own_unit_only(principal: Principal, unit_id: str, status: UnitStatus | None
         raise Forbidden(f"user {principal.username} may only update unit {principal.unit_id or '(none assigned)'}")
 
 
+def _as_seen_by(principal: Principal, unit: dict[str, Any]) -> dict[str, Any]:
+    """A field unit sees other units' type and status, not where they are or which incident they are on."""
+    if field.field_only(principal) and unit["id"] != principal.unit_id:
+        unit.update(lat=None, lon=None, position_at=None, incident_id=None)
+    return unit
+
+
 @router.get("", response_model=list[UnitRead], **allowed(*SEE))
-def list_units(database: Reader, primary_status: PrimaryStatus | None = None, agency: str | None = None):
+def list_units(database: Reader, principal: CurrentPrincipal, primary_status: PrimaryStatus | None = None,
+               agency: str | None = None):
+    """The roster with each unit's status (and, except for a field unit looking at others, its place and incident)."""
     with database.read() as db:
-        return [out(u) for u in service.list_units(db, primary_status=primary_status, agency_id=agency)]
+        return [_as_seen_by(principal, out(u)) for u in service.list_units(db, primary_status=primary_status, agency_id=agency)]
 
 
 @router.get("/{unit_id}", response_model=UnitRead, **allowed(*SEE))
-def get_unit(unit_id: str, database: Reader):
+def get_unit(unit_id: str, database: Reader, principal: CurrentPrincipal):
     with database.read() as db:
-        return out(service.get_or_raise(db, unit_id=unit_id.upper()))
+        return _as_seen_by(principal, out(service.get_or_raise(db, unit_id=unit_id.upper())))
 
 
 @router.post("", status_code=201, response_model=UnitRead, **allowed(R.admin, R.supervisor))
