@@ -76,6 +76,11 @@ def test_the_assignment_in_words_with_the_unit_s_part_of_the_caller_history(api:
     assert said["care_plan"] == "Sam, 6; mother works nights; be kind" and said["earlier_calls_90d"] == 1
     assert "PRIVATE EARLIER WORDS" not in str(view), "earlier calls' words stay with the centre"
     assert {u["id"] for u in inc["units"]} == {"M10", "E01"}
+    api.get("field_unit", "/units/M10/assignment")  # the screen refreshes: one audit event for the first read
+    with api.database.read() as db:
+        reads = [e for e in db.scalars(select(EventRecord).where(EventRecord.kind == "caller-history-viewed"))
+                 if e.actor == "field-unit"]
+    assert len(reads) == 1 and reads[0].data["call_id"] == call and reads[0].data["care_plan"] is True
     assert view["assignment"]["dispatched_at"]
     assert api.get("supervisor", "/units/M10/assignment").json()["incident"]["id"] == incident  # a supervisor looks
 

@@ -63,9 +63,29 @@ async def unit_assignment(unit_id: str, database: Reader, request: Request, prin
 
     def read() -> dict[str, Any]:
         with database.read() as db:
-            return assignment.view(db, units.get_or_raise(db, unit_id=unit_id), now, _cross_street)
+            view = assignment.view(db, units.get_or_raise(db, unit_id=unit_id), now, _cross_street)
+        _audit_history_read(request, principal.username, view)
+        return view
 
     return await run_in_threadpool(read)
+
+
+_audited: set[tuple[str, str]] = set()  # (user, call): the screen refreshes often; one audit event per first read
+
+
+def _audit_history_read(request: Request, username: str, view: dict[str, Any]) -> None:
+    """A unit's screen shows part of the caller's history (the care-plan note, the count of earlier calls): the
+    first time a user reads it for a call, that is a `caller-history-viewed` event, as at the call-taker's."""
+    from openpsap.care.events import CallerHistoryViewed
+
+    incident = view.get("incident") or {}
+    for call in incident.get("calls", []):
+        if (username, call["id"]) in _audited or not (call["care_plan"] or call["earlier_calls_90d"]):
+            continue
+        with request.app.state.runner.unit_of_work(actor=username) as uow:
+            uow.emit(CallerHistoryViewed(call_id=call["id"], prior_calls=call["earlier_calls_90d"], repeat_caller=False,
+                                         care_plan=call["care_plan"] is not None), "call", call["id"])
+        _audited.add((username, call["id"]))
 
 
 @router.get("/{unit_id}/route", **allowed(*WHO),
