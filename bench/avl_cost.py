@@ -26,14 +26,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 from bench.api_throughput import cpu_seconds, start_server, stop, wait_ready  # noqa: E402
+from bench.stats import pct  # noqa: E402
 from console_harness import demo_database, free_port, token  # noqa: E402
 
 NEED_PER_S = 234 / 10
 
-
-def pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] if ordered else float("nan")
 
 
 async def run(base: str, auth: dict[str, str], units: list[str], seconds: float, clients: int) -> dict:

@@ -22,7 +22,9 @@ from pathlib import Path
 import httpx
 from playwright.sync_api import sync_playwright
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+from bench.stats import pct  # noqa: E402
 from console_harness import demo_database, launch, log_in, server, token  # noqa: E402
 
 UNITS = ["E01", "E02", "E03", "E05", "E06", "E07", "E08", "E09", "E10", "E11"]
@@ -41,10 +43,6 @@ WATCH = """([unit, word, key]) => {
   observer.observe(document.getElementById('unit-board'), { subtree: true, childList: true, characterData: true });
 }"""
 
-
-def pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def main() -> None:
