@@ -98,13 +98,23 @@ def create_app(settings: Settings, *, database: Database | None = None, clock: C
     return app
 
 
-def from_environment() -> FastAPI:
-    """The app for a worker process of `openpsap serve --workers N` (uvicorn's factory): settings from OPENPSAP_*."""
+SERVE_LOG_LEVEL = "OPENPSAP_SERVE_LOG_LEVEL"  # `serve --log-level`, passed on to its worker processes
+
+
+def prepare_process(settings: Settings, log_level: str) -> str:
+    """What each server process sets up before serving: its slow-client limits and its log format. Returns the
+    HTTP protocol for uvicorn."""
+    from openpsap.api.requestlog import configure as configure_logs
     from openpsap.api.slow_clients import configure
 
-    from openpsap.api.requestlog import configure as configure_logs
+    configure_logs(settings.log_format, log_level)
+    return configure(settings.header_timeout_seconds, settings.max_header_bytes)
+
+
+def from_environment() -> FastAPI:
+    """The app for a worker process of `openpsap serve --workers N` (uvicorn's factory): settings from OPENPSAP_*."""
+    import os
 
     settings = Settings()
-    configure(settings.header_timeout_seconds, settings.max_header_bytes)
-    configure_logs(settings.log_format, "info")
+    prepare_process(settings, os.environ.get(SERVE_LOG_LEVEL, "info"))
     return create_app(settings)

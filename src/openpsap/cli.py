@@ -108,8 +108,7 @@ def serve(
 
     import uvicorn
 
-    from openpsap.api.slow_clients import configure
-    from openpsap.app import create_app
+    from openpsap.app import SERVE_LOG_LEVEL, create_app, prepare_process
 
     settings = _settings(database_url, data_dir)
     url = settings.resolved_database_url()
@@ -119,10 +118,7 @@ def serve(
     database = _database(settings)
     console.print(f"openpsap {__version__} on http://{host}:{port}/  (database {_redact(url)}"
                   + (f", {workers} workers)" if workers > 1 else ")"))
-    http = configure(settings.header_timeout_seconds, settings.max_header_bytes)
-    from openpsap.api.requestlog import configure as configure_logs
-
-    configure_logs(settings.log_format, log_level)
+    http = prepare_process(settings, log_level)
     options = {"host": host, "port": port, "log_level": log_level, "ws": "websockets-sansio", "http": http,
                "timeout_keep_alive": 5, "access_log": settings.log_format != "json",
                # X-Forwarded-For only from the proxies the centre names: anyone else could claim any address
@@ -131,6 +127,7 @@ def serve(
     if workers > 1:  # each worker builds its own app from the environment (openpsap.app:from_environment)
         database.dispose()
         os.environ["OPENPSAP_DATABASE_URL"] = url
+        os.environ[SERVE_LOG_LEVEL] = log_level
         uvicorn.run("openpsap.app:from_environment", factory=True, workers=workers, **options)
     else:
         uvicorn.run(create_app(settings, database=database), **options)

@@ -55,6 +55,17 @@ def _kinds(annotation: Any) -> set[type]:
     return set()
 
 
+_KINDS: dict[type, tuple[tuple[str, frozenset[type]], ...]] = {}
+
+
+def _field_kinds(cls: type[BaseModel]) -> tuple[tuple[str, frozenset[type]], ...]:
+    """(field, plain types) of a model, worked out once per model (every request body is checked with them)."""
+    found = _KINDS.get(cls)
+    if found is None:
+        found = _KINDS[cls] = tuple((name, frozenset(_kinds(f.annotation))) for name, f in cls.model_fields.items())
+    return found
+
+
 class Strict(BaseModel):
     """Input: unknown fields refused; no NUL in text; a number is never true/false; text is checked as sent (its
     length and pattern, as the OpenAPI document says), then its surrounding spaces are removed."""
@@ -68,8 +79,8 @@ class Strict(BaseModel):
         if where is not None:
             raise ValueError(f"{where}: text may not contain NUL (\\u0000) characters")
         if isinstance(data, dict):
-            for name, field in cls.model_fields.items():
-                value, kinds = data.get(name), _kinds(field.annotation)
+            for name, kinds in _field_kinds(cls):
+                value = data.get(name)
                 if isinstance(value, bool) and kinds & {int, float} and bool not in kinds:
                     raise ValueError(f"{name} must be a number, not {str(value).lower()}")
                 if value is not None and not isinstance(value, bool) and kinds == {bool}:

@@ -9,6 +9,7 @@ from typing import Any
 from openpsap.auth.roles import Role as R
 from openpsap.auth.service import Principal
 from openpsap.dispatching.service import check_unit_on_incident, unit_incidents
+from openpsap.errors import Forbidden
 
 # roles that work every incident: a user with one of them besides field_unit is not limited to the unit's incidents
 OFFICE = frozenset({R.call_taker, R.dispatcher, R.supervisor})
@@ -18,6 +19,14 @@ def field_only(principal: Principal) -> bool:
     """A field unit's crew, unless the user also has a role that works every incident (a supervisor who also crews a
     unit sees everything; an analyst or admin who crews one is a crew member on the incident routes)."""
     return R.field_unit in principal.roles and not principal.roles & OFFICE
+
+
+def own_unit(principal: Principal, unit_id: str, doing: str = "read") -> str:
+    """The unit id (upper case) if the caller may act on it: its own unit, or any for dispatchers and supervisors."""
+    unit_id = unit_id.upper()
+    if not principal.roles & {R.dispatcher, R.supervisor} and principal.unit_id != unit_id:
+        raise Forbidden(f"user {principal.username} may only {doing} unit {principal.unit_id or '(none assigned)'}")
+    return unit_id
 
 
 def _grace(app: Any) -> timedelta:

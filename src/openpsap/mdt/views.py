@@ -10,9 +10,9 @@ from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from openpsap.api.deps import CurrentPrincipal, Reader, allowed
+from openpsap.api.field import own_unit
 from openpsap.auth.roles import Role as R
-from openpsap.auth.service import Principal
-from openpsap.errors import Conflict, Forbidden, InvalidInput
+from openpsap.errors import Conflict, InvalidInput
 from openpsap.incidents import service as incidents
 from openpsap.mdt import assignment
 from openpsap.mdt.directions import Directions
@@ -22,13 +22,6 @@ router = APIRouter(prefix="/units", tags=["field unit"])
 WHO = (R.field_unit, R.dispatcher, R.supervisor)
 _directions: dict[tuple, Directions] = {}
 _lock = threading.Lock()
-
-
-def _own(principal: Principal, unit_id: str) -> str:
-    unit_id = unit_id.upper()
-    if not principal.roles & {R.dispatcher, R.supervisor} and principal.unit_id != unit_id:
-        raise Forbidden(f"user {principal.username} may only read unit {principal.unit_id or '(none assigned)'}")
-    return unit_id
 
 
 def directions(speeds_kmh: dict[str, float]) -> Directions:
@@ -58,7 +51,7 @@ async def unit_assignment(unit_id: str, database: Reader, request: Request, prin
     cross street, what the callers said (narrative, callback number), flags with the notes a responder needs,
     danger signs, the other units and their status, the notes, and the caller's care-plan note and number of
     calls in 90 days (not the earlier calls themselves)."""
-    unit_id = _own(principal, unit_id)
+    unit_id = own_unit(principal, unit_id)
     now = request.app.state.clock.now()
 
     def read() -> dict[str, Any]:
@@ -71,6 +64,7 @@ async def unit_assignment(unit_id: str, database: Reader, request: Request, prin
 
 
 _audited: set[tuple[str, str]] = set()  # (user, call): the screen refreshes often; one audit event per first read
+AUDITED_KEPT = 50_000  # then forgotten (a later read is audited again, never skipped for good)
 
 
 def _audit_history_read(request: Request, username: str, view: dict[str, Any]) -> None:
@@ -85,6 +79,8 @@ def _audit_history_read(request: Request, username: str, view: dict[str, Any]) -
         with request.app.state.runner.unit_of_work(actor=username) as uow:
             uow.emit(CallerHistoryViewed(call_id=call["id"], prior_calls=call["earlier_calls_90d"], repeat_caller=False,
                                          care_plan=call["care_plan"] is not None), "call", call["id"])
+        if len(_audited) >= AUDITED_KEPT:
+            _audited.clear()
         _audited.add((username, call["id"]))
 
 
@@ -95,7 +91,7 @@ async def unit_route(unit_id: str, database: Reader, request: Request, principal
                      lat: float | None = Query(None, ge=-90, le=90), lon: float | None = Query(None, ge=-180, le=180)):
     """The fastest road route from the unit (its last position, or from_lat/from_lon) to its incident (or lat/lon):
     ETA, distance, the line to draw and turn-by-turn steps with street names."""
-    unit_id = _own(principal, unit_id)
+    unit_id = own_unit(principal, unit_id)
     with database.read() as db:
         unit = units.get_or_raise(db, unit_id=unit_id)
         start = (from_lat, from_lon) if from_lat is not None and from_lon is not None else (unit.lat, unit.lon)

@@ -52,16 +52,14 @@ def triage_text(body: TriageRequest, request: Request, database: Reader):
     interview (complaint, questions, pre-filled and confirmed answers, determinant) and the evidence."""
     context = body.context.model_dump(exclude_none=True) if body.context else {}
     answers = check_answers(body.answers)
-    if body.call_id is not None:
-        from openpsap.calls import service as call_service
-        from openpsap.care.history import triage_context
-
-        with database.read() as db:
-            call = call_service.get_or_raise(db, call_id=body.call_id)
-            history = triage_context(db, call=call)
-        context = {**context, **history, "known_child_caller": bool(context.get("known_child_caller"))
-                   or history.get("known_child_caller", False)}
     with database.read() as db:
         plans = response_plans(db)
+        if body.call_id is not None:
+            from openpsap.calls import service as call_service
+            from openpsap.care.history import triage_context
+
+            history = triage_context(db, call=call_service.get_or_raise(db, call_id=body.call_id))
+            context = {**context, **history, "known_child_caller": bool(context.get("known_child_caller"))
+                       or history.get("known_child_caller", False)}
     return triage(body.text, context or None, scale=request.app.state.priority_scale, answers=answers,
                   plans=plans).to_json()

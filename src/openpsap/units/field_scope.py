@@ -23,20 +23,16 @@ class FieldScope:
     def admit(self, batch: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """The events of a batch the unit sees. A dispatch is looked for first: one command dispatching E01 and M10
         writes E01's event before M10's, and M10 sees both."""
-        for event in batch:
+        for event in batch:  # a replayed old dispatch (seq up to live_from) opens nothing
             if event["kind"] == "unit-dispatched" and event["subject_id"] == self.unit_id \
                     and event.get("seq", self.live_from + 1) > self.live_from:
                 self.incidents.add(str(event.get("incident_id") or ""))
-        return [e for e in batch if self.admits(e)]
+        return [e for e in batch if self._admits(e)]
 
-    def admits(self, event: dict[str, Any]) -> bool:
-        """Whether the unit sees this event; follows its dispatches and clears as they stream by."""
+    def _admits(self, event: dict[str, Any]) -> bool:
+        """Whether the unit sees this event (after admit() opened the batch's dispatches); follows its clears."""
         own = event["subject_type"] == "unit" and event["subject_id"] == self.unit_id
         incident = str(event.get("incident_id") or "")
-        if own and event["kind"] == "unit-dispatched":
-            if event.get("seq", self.live_from + 1) > self.live_from:  # a replayed old dispatch opens nothing
-                self.incidents.add(incident)
-            return True
         if own and event["kind"] == "unit-cleared":
             self.incidents.discard(incident)
             return True

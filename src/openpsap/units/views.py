@@ -39,8 +39,7 @@ def _own_unit_only(principal: Principal, unit_id: str, status: UnitStatus | None
             raise Forbidden(f"an admin may put a unit in or out of service ({', '.join(sorted(ROSTER_STATUSES))}), "
                             f"not {status}: that is the dispatcher's")
         return
-    if principal.unit_id != unit_id.upper():
-        raise Forbidden(f"user {principal.username} may only update unit {principal.unit_id or '(none assigned)'}")
+    field.own_unit(principal, unit_id, "update")
 
 
 def _as_seen_by(principal: Principal, unit: dict[str, Any]) -> dict[str, Any]:
