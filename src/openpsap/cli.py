@@ -120,7 +120,7 @@ def serve(
                   + (f", {workers} workers)" if workers > 1 else ")"))
     http = prepare_process(settings, log_level)
     options = {"host": host, "port": port, "log_level": log_level, "ws": "websockets-sansio", "http": http,
-               "timeout_keep_alive": 5, "access_log": settings.log_format != "json",
+               "timeout_keep_alive": 5, "access_log": False,  # openpsap's own access lines (api/requestlog.py)
                # X-Forwarded-For only from the proxies the centre names: anyone else could claim any address
                "proxy_headers": bool(settings.trusted_proxies),
                "forwarded_allow_ips": ",".join(settings.trusted_proxies) or None}

@@ -66,9 +66,11 @@ def test_readiness_json_logs_and_the_request_id(tmp_path: Path) -> None:
         r = httpx.get(f"{base}/units", headers={"Authorization": f"Bearer {token}", "X-Request-ID": "case-4711"}, timeout=5)
         assert r.headers["x-request-id"] == "case-4711"
         assert len(httpx.get(f"{base}/health", timeout=5).headers["x-request-id"]) == 16
+        httpx.put(f"{base}/care-plans/415-555-0142", json={"note": "x"}, headers={"Authorization": f"Bearer {token}"}, timeout=5)
     from tests.live_server import LAST_STDERR
 
     lines = [json.loads(x) for x in LAST_STDERR[base].splitlines() if x.startswith("{")]
     mine = [x for x in lines if x.get("request_id") == "case-4711"]
     assert mine and mine[0]["user"] == "disp" and mine[0]["status"] == 200 and mine[0]["path"] == "/api/v1/units"
     assert all({"time", "level", "logger", "message"} <= set(x) for x in lines)
+    assert "415-555-0142" not in LAST_STDERR[base] and any(x.get("path") == "/api/v1/care-plans/[number]" for x in lines)

@@ -1,6 +1,7 @@
 """Three server processes on one PostgreSQL, as behind a load balancer: a command committed on one reaches a stream
-on another within 100 ms (LISTEN/NOTIFY), and when one server is killed under load, its clients go on through
-another (the same Idempotency-Key: applied once) and its stream reconnects elsewhere and misses nothing, in order."""
+on another (LISTEN/NOTIFY; how fast: bench/stream_across_servers.py), and when one server is killed under load, its
+clients go on through another (the same Idempotency-Key: applied once) and its stream reconnects elsewhere and misses
+nothing, in order."""
 
 from __future__ import annotations
 
@@ -34,11 +35,6 @@ def _seed(url: str) -> None:
     with runner.unit_of_work(actor="setup") as uow:
         auth_service.add_user(uow, username="disp", password=PASSWORD, roles=["dispatcher"])
     db.dispose()
-
-
-def pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def test_three_servers_one_killed_under_load_nothing_lost_or_doubled(tmp_path: Path) -> None:
@@ -122,10 +118,4 @@ def test_three_servers_one_killed_under_load_nothing_lost_or_doubled(tmp_path: P
         assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs)
         assert set(seqs) <= set(seen_at), "the stream on C saw every event"
         assert via_a_then_b == seqs, "the stream that lost A went on through B: every event once, in order"
-        seq_of = {e["subject_id"]: e["seq"] for e in created}
-        assert len(acked) == len(created) == len(seq_of)
-        lag = [(seen_at[seq_of[i]] - t) * 1000 for i, t in acked if seq_of[i] in seen_at]
-        # seen_at can precede the client's own answer (the stream is that fast): count that as no lag
-        lag = [max(0.0, x) for x in lag]
-        assert pct(lag, 99) < 100, f"commit on A/B -> stream on C: p99 {pct(lag, 99):.0f} ms"
-        print(f"three servers: {len(created)} incidents, stream lag p50 {pct(lag, 50):.1f} ms p99 {pct(lag, 99):.1f} ms")
+        assert len(acked) == len(created), "every acknowledged creation is in the log once"
