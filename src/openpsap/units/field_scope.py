@@ -22,19 +22,24 @@ class FieldScope:
 
     def admit(self, batch: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """The events of a batch the unit sees. A dispatch is looked for first: one command dispatching E01 and M10
-        writes E01's event before M10's, and M10 sees both."""
-        for event in batch:  # a replayed old dispatch (seq up to live_from) opens nothing
+        writes E01's event before M10's, and M10 sees both; a unit cleared and sent back to the same incident within
+        the batch stays on it."""
+        last_dispatch: dict[str, int] = {}
+        for i, event in enumerate(batch):  # a replayed old dispatch (seq up to live_from) opens nothing
             if event["kind"] == "unit-dispatched" and event["subject_id"] == self.unit_id \
                     and event.get("seq", self.live_from + 1) > self.live_from:
-                self.incidents.add(str(event.get("incident_id") or ""))
-        return [e for e in batch if self._admits(e)]
+                incident = str(event.get("incident_id") or "")
+                self.incidents.add(incident)
+                last_dispatch[incident] = i
+        return [e for i, e in enumerate(batch) if self._admits(e, sent_back=last_dispatch.get(str(e.get("incident_id") or ""), -1) > i)]
 
-    def _admits(self, event: dict[str, Any]) -> bool:
+    def _admits(self, event: dict[str, Any], *, sent_back: bool = False) -> bool:
         """Whether the unit sees this event (after admit() opened the batch's dispatches); follows its clears."""
         own = event["subject_type"] == "unit" and event["subject_id"] == self.unit_id
         incident = str(event.get("incident_id") or "")
         if own and event["kind"] == "unit-cleared":
-            self.incidents.discard(incident)
+            if not sent_back:
+                self.incidents.discard(incident)
             return True
         if own:
             return event["kind"] != "triage-suggested"
