@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+import orjson
 from sqlalchemy import DateTime, MetaData, create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -114,15 +115,24 @@ def ensure_sqlite_folder(url: str) -> None:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
 
 
+def json_text(value: Any) -> str:
+    """JSON columns (event payloads, stored responses) are written with orjson: several times faster than json.dumps
+    on the write path; compact UTF-8 JSON that reads back the same."""
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
+JSON_CODEC = {"json_serializer": json_text, "json_deserializer": orjson.loads}
+
+
 def make_engine(url: str, *, sqlite_synchronous: str = "FULL", echo: bool = False) -> Engine:
     if url.startswith("sqlite"):
         ensure_sqlite_folder(url)
-        engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30}, **JSON_CODEC)
         _configure_sqlite(engine, sqlite_synchronous)
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return create_engine(url, echo=echo, pool_size=20, max_overflow=20, pool_pre_ping=True)
+    return create_engine(url, echo=echo, pool_size=20, max_overflow=20, pool_pre_ping=True, **JSON_CODEC)
 
 
 def _configure_sqlite(engine: Engine, synchronous: str) -> None:

@@ -13,7 +13,8 @@ from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from fastapi.responses import JSONResponse
+import orjson
+from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from openpsap.api.requestlog import note_user
@@ -128,12 +129,12 @@ class Command:
     def __init__(self, runner: CommandRunner, principal: Principal, key: str | None, fp: str) -> None:
         self.runner, self.principal, self.key, self.fp = runner, principal, key, fp
 
-    def run(self, fn: Callable[[UnitOfWork], Any], *, status_code: int = 200) -> JSONResponse:
+    def run(self, fn: Callable[[UnitOfWork], Any], *, status_code: int = 200) -> Response:
         result, replayed = self.runner.run(
             fn, actor=self.principal.username, idempotency_key=self.key, fingerprint=self.fp, status_code=status_code
         )
         headers = {"Idempotent-Replayed": "true"} if replayed else None
-        return JSONResponse(result, status_code=status_code, headers=headers)
+        return Response(orjson.dumps(result), status_code=status_code, headers=headers, media_type="application/json")
 
 
 async def command(request: Request, principal: CurrentPrincipal) -> Command:

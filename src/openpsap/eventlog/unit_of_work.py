@@ -13,8 +13,10 @@ import logging
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, TypeVar, cast
 
+from sqlalchemy import Table, bindparam, insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -25,6 +27,13 @@ from openpsap.errors import InvalidInput
 from openpsap.eventlog.types import EventPayload
 from openpsap.eventlog.models import EventRecord
 from openpsap.eventlog.idempotency import IdempotencyRecord, check_key
+
+# The hot path writes with SQLAlchemy Core: an ORM object per appended event cost more than the insert itself.
+EVENTS = cast(Table, EventRecord.__table__)
+APPEND = insert(EVENTS).returning(EVENTS.c.seq, sort_by_parameter_order=True)
+KEYS = cast(Table, IdempotencyRecord.__table__)
+STORED = select(KEYS.c.fingerprint, KEYS.c.response).where(KEYS.c.actor == bindparam("actor"), KEYS.c.key == bindparam("key"))
+REMEMBER = insert(KEYS)
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -39,7 +48,7 @@ class UnitOfWork:
         self.actor = actor
         self.now = clock.now()
         self.pending: list[projector.Event] = []
-        self.records: list[EventRecord] = []
+        self.records: list[Appended] = []
 
     def emit(self, payload: EventPayload, subject_type: str, subject_id: str) -> projector.Event:
         """Record an event (an instance of its kind's class, eventlog/types.py) about one subject; state changes now."""
@@ -69,23 +78,31 @@ class UnitOfWork:
         self.session.flush()  # state rows (and their row locks) before the log lock
         if self.pending:
             self.database.lock_event_log(self.session)
-            self.records = [
-                EventRecord(
-                    id=e.id,
-                    occurred_at=e.occurred_at,
-                    actor=e.actor,
-                    subject_type=e.subject_type,
-                    subject_id=e.subject_id,
-                    kind=e.kind,
-                    incident_id=e.subject_id if e.subject_type == "incident" else e.data.get("incident_id"),
-                    data=e.data,
-                )
+            rows = [
+                {
+                    "id": e.id,
+                    "occurred_at": e.occurred_at,
+                    "actor": e.actor,
+                    "subject_type": e.subject_type,
+                    "subject_id": e.subject_id,
+                    "kind": e.kind,
+                    "incident_id": e.subject_id if e.subject_type == "incident" else e.data.get("incident_id"),
+                    "data": e.data,
+                }
                 for e in self.pending
             ]
-            self.session.add_all(self.records)
-            self.session.flush()
+            seqs = self.session.connection().execute(APPEND, rows).scalars().all()
+            self.records = [Appended(seq, e) for seq, e in zip(seqs, self.pending, strict=True)]
             self.database.notify_appended(self.session, self.records[-1].seq)
         self.session.commit()
+
+
+@dataclass(frozen=True)
+class Appended:
+    """An event as appended: its place in the log and what it says."""
+
+    seq: int
+    event: projector.Event
 
 
 class CommandRunner:
@@ -130,16 +147,9 @@ class CommandRunner:
                             return stored, True  # nothing emitted: the commit is empty
                     result = fn(uow)
                     if idempotency_key is not None:
-                        uow.session.add(
-                            IdempotencyRecord(
-                                actor=actor,
-                                key=idempotency_key,
-                                fingerprint=fingerprint,
-                                status_code=status_code,
-                                response=result,
-                                created_at=uow.now,
-                            )
-                        )
+                        uow.session.connection().execute(REMEMBER, {
+                            "actor": actor, "key": idempotency_key, "fingerprint": fingerprint,
+                            "status_code": status_code, "response": result, "created_at": uow.now})
                 return result, False
             except IntegrityError:
                 if idempotency_key is None or attempt == 4:
@@ -153,7 +163,7 @@ class CommandRunner:
 
     @staticmethod
     def _stored(session: Session, actor: str, key: str, fingerprint: str) -> Any | None:
-        record = session.get(IdempotencyRecord, (actor, key))
+        record = session.connection().execute(STORED, {"actor": actor, "key": key}).first()
         if record is None:
             return None
         if record.fingerprint != fingerprint:
