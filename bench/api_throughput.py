@@ -18,7 +18,14 @@ server), and the target check: >= 1000 events/s and p99 < 50 ms at 50 clients on
 `--profile` attaches `py-spy record --gil` to the server for the timed window (without py-spy: the
 server runs under cProfile, main thread only), saves it under bench/results/, prints hot spots.
 
+`--load-generator wrk` drives the same cycle with Debian's `wrk` and bench/wrk_cycle.lua instead (one thread and one
+connection per client, written in C: it is not the limit, as the Python clients on the same 2 cores are); wrk
+measures latency over all commands. `--floor` measures, in the same run and under the same load generator, the floor
+of the stack (bench/write_floor.py: a minimal FastAPI route committing two event rows to the same kind of database)
+and reports openpsap's commands/s as a share of it.
+
     .venv/bin/python bench/api_throughput.py --db both --clients 50 --seconds 20
+    .venv/bin/python bench/api_throughput.py --db sqlite --load-generator wrk --floor --seconds 15
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ import json
 import os
 import platform
 import random
+import resource
 import shutil
 import signal
 import socket
@@ -52,6 +60,7 @@ COMMANDS = ["create", "dispatch", "enroute", "onscene", "inservice", "close"]
 TARGET_EVENTS_PER_S, TARGET_P99_MS, TARGET_CLIENTS = 1000, 50.0, 50
 TICK = os.sysconf("SC_CLK_TCK")
 PY_SPY = shutil.which("py-spy", path=str(Path(sys.executable).parent)) or shutil.which("py-spy")
+WRK = shutil.which("wrk")
 
 
 def log(msg: str) -> None:
@@ -241,6 +250,73 @@ async def load(base: str, token: str, owned: list[list[str]], seconds: float, ar
         await asyncio.gather(*(c.aclose() for c in clients))
 
 
+def run_wrk(base_url: str, script: Path, clients: int, seconds: float, script_args: list[str]) -> dict:
+    """wrk with one thread and one connection per client; the script prints its result as one JSON line."""
+    if WRK is None:
+        raise SystemExit("wrk is missing: apt-get install -y wrk (or use --load-generator httpx)")
+    cmd = [WRK, "-t", str(clients), "-c", str(clients), "-d", f"{seconds:g}s", "--timeout", "30s", "-s", str(script),
+           base_url, "--", *script_args]
+    run = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 120)
+    line = next((x for x in run.stdout.splitlines() if x.startswith("WRK_RESULT ")), None)
+    if run.returncode != 0 or line is None:
+        raise RuntimeError(f"wrk failed ({run.returncode}): {run.stdout[-2000:]} {run.stderr[-2000:]}")
+    result = json.loads(line.removeprefix("WRK_RESULT "))
+    result["elapsed_s"] = result["duration_us"] / 1e6
+    return result
+
+
+def measure_floor(db: str, args: argparse.Namespace) -> dict:
+    """The same load on bench/write_floor.py: two event rows committed per command, nothing else."""
+    with tempfile.TemporaryDirectory(prefix=f"openpsap-floor-{db}-") as tmp:
+        workdir = Path(tmp)
+        url = f"sqlite:///{workdir / 'floor.db'}" if db == "sqlite" else args.pg_url
+        if db == "postgresql":
+            reset_postgres(url)
+        port = free_port()
+        cmd = [sys.executable, "-m", "uvicorn", "--factory", "bench.write_floor:app_factory", "--app-dir", str(ROOT),
+               "--host", "127.0.0.1", "--port", str(port), "--workers", str(args.workers), "--log-level", "warning",
+               "--no-access-log"]
+        env = {**os.environ, "OPENPSAP_FLOOR_URL": url}
+        out = open(workdir / "server.log", "wb")  # noqa: SIM115
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+        try:
+            wait_ready(proc, f"http://127.0.0.1:{port}", workdir)
+            script = workdir / "floor.lua"
+            script.write_text(FLOOR_LUA)
+            cpu0 = cpu_seconds(proc.pid)
+            r = run_wrk(f"http://127.0.0.1:{port}", script, args.clients, args.seconds, [])
+            cpu1 = cpu_seconds(proc.pid)
+        finally:
+            stop(proc)
+    commands = r["requests"] - r["non_2xx"]
+    server_cpu = sum(cpu1) - sum(cpu0)
+    return {"what": "minimal FastAPI route committing two event rows (bench/write_floor.py)",
+            "commands_per_s": round(commands / r["elapsed_s"], 1), "events_per_s": round(2 * commands / r["elapsed_s"], 1),
+            "latency": {k: r[k] for k in ("p50_ms", "p90_ms", "p99_ms", "max_ms", "mean_ms")},
+            "errors": r["non_2xx"] + r["socket_errors"],
+            "server_cpu_per_command_ms": round(1000 * server_cpu / max(commands, 1), 2)}
+
+
+FLOOR_LUA = """
+local n = 0
+function request()
+   n = n + 1
+   return wrk.format("POST", "/command", {["Content-Type"] = "application/json"},
+                     '{"subject_id":"B' .. n .. '","text":"on scene"}')
+end
+function response(status, headers, body)
+   if status >= 300 then failed = (failed or 0) + 1 end
+end
+function done(summary, latency, requests)
+   io.write(string.format('WRK_RESULT {"requests":%d,"duration_us":%d,"non_2xx":%d,"socket_errors":%d,"cycles":0,' ..
+      '"p50_ms":%.2f,"p90_ms":%.2f,"p99_ms":%.2f,"max_ms":%.2f,"mean_ms":%.2f}\\n', summary.requests, summary.duration,
+      summary.errors.status, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+      latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000,
+      latency.max / 1000, latency.mean / 1000))
+end
+"""
+
+
 def summary(values: list[float]) -> dict:
     if not values:
         return {"count": 0}
@@ -317,14 +393,27 @@ def run_one(db: str, args: argparse.Namespace) -> dict:
                          "--pid", str(proc.pid)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                         start_new_session=True))
 
-            log(f"{db}: warm-up cycle per client, then {args.clients} clients for {args.seconds} s")
-            stats, elapsed = uvloop.run(load(base, login.json()["token"], owned, args.seconds, args, on_start))
+            token = login.json()["token"]
+            wrk_result = None
+            if args.load_generator == "wrk":
+                log(f"{db}: wrk, {args.clients} threads x 1 connection for {args.seconds} s")
+                on_start()
+                children0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+                wrk_result = run_wrk(f"http://127.0.0.1:{port}", ROOT / "bench" / "wrk_cycle.lua", args.clients,
+                                     args.seconds, [token, *(",".join(u) for u in owned)])
+                children1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+                wrk_result["cpu_s"] = (children1.ru_utime + children1.ru_stime) - (children0.ru_utime + children0.ru_stime)
+                stats, elapsed = Stats(), wrk_result["elapsed_s"]
+                stats.cycles = wrk_result["cycles"]
+            else:
+                log(f"{db}: warm-up cycle per client, then {args.clients} clients for {args.seconds} s")
+                stats, elapsed = uvloop.run(load(base, token, owned, args.seconds, args, on_start))
             for r in recorder:
                 stop(r)
             events = last_seq() - before["seq"]
             (user, system), (user0, system0) = cpu_seconds(proc.pid), before["server"]
             server_cpu, server_system = user + system - user0 - system0, system - system0
-            loadgen_cpu = time.process_time() - before["loadgen"]
+            loadgen_cpu = time.process_time() - before["loadgen"] + (wrk_result["cpu_s"] if wrk_result else 0.0)
             machine_cpu = machine_busy_seconds() - before["machine"]
         finally:
             for p in [*recorder, proc]:
@@ -333,22 +422,32 @@ def run_one(db: str, args: argparse.Namespace) -> dict:
     profile = profile_report(profile_out, elapsed) if profile_out and profile_out.exists() else None
     all_ms = [ms for v in stats.latency.values() for ms in v]
     overall = summary(all_ms)
+    commands = len(all_ms)
+    if wrk_result is not None:  # wrk's own latency histogram, over every command
+        commands = wrk_result["requests"] - wrk_result["non_2xx"]
+        overall = {"count": commands, **{k: wrk_result[k] for k in ("p50_ms", "p90_ms", "p99_ms", "max_ms", "mean_ms")}}
+        stats.errors["any command non-2xx"] += wrk_result["non_2xx"]
+        stats.errors["socket"] += wrk_result["socket_errors"]
+        if wrk_result.get("error_sample"):
+            stats.samples.append({"command": "(wrk)", "status": "", "body": wrk_result["error_sample"]})
     events_per_s = events / elapsed
     ok_events, ok_p99 = events_per_s >= TARGET_EVENTS_PER_S, overall.get("p99_ms", 1e9) < TARGET_P99_MS
     return {
         "database": db, "url": "sqlite:///<tmp>/bench.db" if db == "sqlite" else url, "clients": args.clients,
         "workers": args.workers, "seconds": args.seconds, "elapsed_s": round(elapsed, 2), "units": len(units),
         "idempotency_key_fraction": args.idem, "paced_commands_per_s": args.rate or None,
-        "events": events, "events_per_s": round(events_per_s, 1), "commands": len(all_ms),
-        "commands_per_s": round(len(all_ms) / elapsed, 1), "cycles": stats.cycles,
-        "events_per_command": round(events / len(all_ms), 2) if all_ms else None,
-        "latency": {"overall": overall, **{c: summary(v) for c, v in stats.latency.items()}},
-        "errors": sum(stats.errors.values()), "errors_by_command": dict(stats.errors), "error_samples": stats.samples,
+        "load_generator": args.load_generator,
+        "events": events, "events_per_s": round(events_per_s, 1), "commands": commands,
+        "commands_per_s": round(commands / elapsed, 1), "cycles": stats.cycles,
+        "events_per_command": round(events / commands, 2) if commands else None,
+        "latency": {"overall": overall, **({} if wrk_result else {c: summary(v) for c, v in stats.latency.items()})},
+        "errors": sum(stats.errors.values()), "errors_by_command": {k: v for k, v in stats.errors.items() if v},
+        "error_samples": stats.samples,
         "cpu_s": {"server": round(server_cpu, 1), "server_system": round(server_system, 1),
                   "load_generator": round(loadgen_cpu, 1),
                   "rest_of_machine": round(max(0.0, machine_cpu - server_cpu - loadgen_cpu), 1),
                   "machine_capacity": round(elapsed * (os.cpu_count() or 1), 1),
-                  "server_per_command_ms": round(1000 * server_cpu / len(all_ms), 2) if all_ms else None,
+                  "server_per_command_ms": round(1000 * server_cpu / commands, 2) if commands else None,
                   "loadavg_1m_at_start": round(before["loadavg"], 2)},
         "profiled": bool(args.profile),
         "target": {"rule": f">= {TARGET_EVENTS_PER_S} events/s and p99 < {TARGET_P99_MS:.0f} ms at "
@@ -376,6 +475,9 @@ def main() -> None:
     p.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (>1: uvicorn --factory)")
     p.add_argument("--pg-url", default=PG_URL, help="PostgreSQL URL on 127.0.0.1 (its public schema is dropped!)")
     p.add_argument("--profile", action="store_true", help="profile the server with py-spy (or cProfile)")
+    p.add_argument("--load-generator", choices=["httpx", "wrk"], default="httpx",
+                   help="httpx: Python asyncio clients (per-command latencies); wrk: Debian's wrk (not the limit)")
+    p.add_argument("--floor", action="store_true", help="also measure the floor of the stack (bench/write_floor.py)")
     args = p.parse_args()
     args.units = max(args.units, 4 * args.clients)
     from sqlalchemy import __version__ as sqlalchemy_version
@@ -387,10 +489,16 @@ def main() -> None:
                     "openpsap": str(Path(__import__("openpsap").__file__).parent), "git": subprocess.run(
                         ["git", "-C", str(ROOT), "describe", "--always", "--dirty"], capture_output=True, text=True
                     ).stdout.strip(),
-                    "note": f"the load generator (one asyncio+httpx process) runs on the same {os.cpu_count()} cores "
+                    "note": f"the load generator ({args.load_generator}) runs on the same {os.cpu_count()} cores "
                             "as the server; other jobs on the machine show in cpu_s.rest_of_machine"},
         "results": {db: run_one(db, args) for db in (["sqlite", "postgresql"] if args.db == "both" else [args.db])},
     }
+    if args.floor:
+        for db, result in out["results"].items():
+            log(f"{db}: the floor of the stack under the same load")
+            floor = measure_floor(db, args)
+            result["floor"] = floor
+            result["share_of_floor"] = round(result["commands_per_s"] / max(floor["commands_per_s"], 0.1), 2)
     print(json.dumps(out, indent=2))
 
 
