@@ -1,7 +1,8 @@
 """Database plumbing: declarative base, portable column types, engine set-up for SQLite and PostgreSQL.
 
 SQLite: WAL journal, synchronous FULL (an acknowledged event is on disk), BEGIN IMMEDIATE for
-writes, and one in-process write gate so writers queue instead of spinning on the busy handler.
+writes, and one in-process write gate so writers queue instead of spinning on the busy handler;
+commands that queue at the gate share one transaction and one fsync (group commit, below).
 PostgreSQL: writers lock the rows they change (SELECT ... FOR UPDATE) and take one advisory lock
 just before appending to the event log, so sequence numbers become visible in commit order.
 No domain rules here.
@@ -10,6 +11,7 @@ No domain rules here.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -18,7 +20,7 @@ from typing import Any, TypeVar
 
 import orjson
 from sqlalchemy import DateTime, MetaData, create_engine, event, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -66,7 +68,7 @@ class Database:
         self._write_engine = self.engine.execution_options(openpsap_write=True)
         self._read_sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._write_sessions = sessionmaker(self._write_engine, expire_on_commit=False)
-        self._gate = threading.Lock() if self.is_sqlite else None
+        self._group = GroupCommit(self._write_engine) if self.is_sqlite else None
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -75,15 +77,14 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """A session for one command. The caller commits; leaving without commit rolls back."""
-        if self._gate is not None:
-            self._gate.acquire()
-        try:
+        """A session for one command. The caller commits; leaving without commit rolls back. On SQLite the caller's
+        commit is durable (on disk) when this block ends, not before: other commands may share its fsync."""
+        if self._group is None:
             with self._write_sessions() as session:
                 yield session
-        finally:
-            if self._gate is not None:
-                self._gate.release()
+        else:
+            with self._group.session() as session:
+                yield session
 
     def lock_event_log(self, session: Session) -> None:
         """Called just before events are inserted; held to commit (PostgreSQL only)."""
@@ -96,7 +97,98 @@ class Database:
             session.execute(text("SELECT pg_notify('openpsap_events', :seq)"), {"seq": str(seq)})
 
     def dispose(self) -> None:
+        if self._group is not None:
+            self._group.close()
         self.engine.dispose()
+
+
+class Unsaved(RuntimeError):
+    """The database refused to commit a group of commands (disk full, I/O error): none of them happened."""
+
+
+class _Batch:
+    def __init__(self) -> None:
+        self.commands = 0
+        self.started = time.monotonic()
+        self.done = threading.Event()
+        self.error: BaseException | None = None
+
+
+class GroupCommit:
+    """SQLite group commit. Writers take the gate one at a time, as before, and each runs in a SAVEPOINT of one
+    shared transaction on one connection. The writer leaving the gate commits that transaction (one fsync for all)
+    when no other writer is waiting for the gate, or when the group is MAX_COMMANDS strong or MAX_AGE_S old;
+    otherwise it leaves the commit to the next one. Every writer returns only after its group is on disk, so an
+    acknowledged command is as durable as before; a command that fails rolls back its own savepoint only. The
+    write lock is never held with nobody at the gate, so other processes (the CLI, a backup) still get their turn."""
+
+    MAX_COMMANDS = 64
+    MAX_AGE_S = 0.02
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.gate = threading.Lock()
+        self.counting = threading.Lock()
+        self.waiting = 0  # writers blocked on the gate
+        self.conn: Connection | None = None
+        self.batch = _Batch()
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with self.counting:
+            self.waiting += 1
+        self.gate.acquire()
+        with self.counting:
+            self.waiting -= 1
+        batch, ok = self.batch, False
+        try:
+            if self.conn is None:
+                self.conn = self.engine.connect()
+            if not self.conn.in_transaction():
+                self.conn.begin()  # BEGIN IMMEDIATE (the write engine's option)
+                self.batch = batch = _Batch()
+            with Session(bind=self.conn, join_transaction_mode="create_savepoint", expire_on_commit=False) as session:
+                yield session
+            ok = True
+            batch.commands += 1
+        finally:
+            try:
+                self._end_group_if_due(batch)
+            finally:
+                self.gate.release()
+        if ok:
+            batch.done.wait()
+            if batch.error is not None:
+                raise Unsaved(f"the database could not save this command: {batch.error}") from batch.error
+
+    def _end_group_if_due(self, batch: _Batch) -> None:
+        """Called holding the gate."""
+        with self.counting:
+            others = self.waiting
+        due = others == 0 or batch.commands >= self.MAX_COMMANDS or time.monotonic() - batch.started >= self.MAX_AGE_S
+        if not due or self.conn is None:
+            return
+        try:
+            if self.conn.in_transaction():
+                self.conn.commit()  # also ends an empty group (no command committed)
+        except BaseException as exc:
+            batch.error = exc
+            try:
+                self.conn.rollback()
+            except Exception:  # the connection is broken: the next writer opens a new one
+                self.conn.invalidate()
+                self.conn = None
+        finally:
+            batch.done.set()
+            self.batch = _Batch()
+
+    def close(self) -> None:
+        with self.gate:
+            if self.conn is not None:
+                if self.conn.in_transaction():
+                    self.conn.rollback()
+                self.conn.close()
+                self.conn = None
 
 
 def get_locked(db: Session, model: type[T], key: Any) -> T | None:
