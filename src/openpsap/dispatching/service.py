@@ -37,15 +37,21 @@ def committed_units(db: Session, *, incident_id: str) -> list[Unit]:
     return list(db.scalars(select(Unit).where(Unit.incident_id == incident_id).order_by(Unit.id)))
 
 
+def committed_statuses(db: Session, *, incident_id: str) -> list[tuple[str, str]]:
+    """(unit id, status) of the units committed to an incident: the columns only, no unit objects to build."""
+    stmt = select(Unit.id, Unit.status).where(Unit.incident_id == incident_id).order_by(Unit.id)
+    return [(str(u), str(s)) for u, s in db.execute(stmt)]
+
+
 def assignments(db: Session, *, incident_id: str) -> list[Assignment]:
     stmt = select(Assignment).where(Assignment.incident_id == incident_id).order_by(Assignment.dispatched_at, Assignment.unit_id)
     return list(db.scalars(stmt))
 
 
 def _refresh_incident_status(uow: UnitOfWork, incident: Incident) -> None:
-    units = committed_units(uow.session, incident_id=incident.id)
+    units = committed_statuses(uow.session, incident_id=incident.id)
     current = IncidentStatus(incident.status)
-    new = incident_rules.derived_status(current, [UnitStatus(u.status) for u in units])
+    new = incident_rules.derived_status(current, [UnitStatus(status) for _, status in units])
     if new is not current:
         uow.emit(IncidentStatusChanged.model_validate({"id": incident.id, "from": current, "to": new}), "incident", incident.id)
 
@@ -140,7 +146,7 @@ def cancel_incident(uow: UnitOfWork, *, incident_id: str, reason: str) -> Incide
 
 
 def close_incident(uow: UnitOfWork, *, incident_id: str, disposition: str, outcome: str | None) -> Incident:
-    committed = [(u.id, u.status) for u in committed_units(uow.session, incident_id=incident_id)]
+    committed = committed_statuses(uow.session, incident_id=incident_id)
     return incident_service.close(uow, incident_id=incident_id, disposition=disposition, outcome=outcome, committed=committed)
 
 

@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
+from pydantic import TypeAdapter
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from openpsap.api import field
@@ -16,7 +18,8 @@ from openpsap.eventlog import privacy
 from openpsap.eventlog import service as eventlog
 from openpsap.incidents import service
 from openpsap.incidents.enums import IncidentStatus
-from openpsap.incidents.models import Incident
+from openpsap.incidents.models import Incident, Note
+from openpsap.units.models import Assignment
 from openpsap.incidents.schemas import (
     AssignmentRead,
     Dispatch,
@@ -44,16 +47,29 @@ def out(incident: Incident) -> dict[str, Any]:
     return data
 
 
+ASSIGNMENTS = TypeAdapter(list[AssignmentRead])
+NOTES = TypeAdapter(list[NoteRead])
+
+
 def detail(db: Session, incident: Incident) -> dict[str, Any]:
+    """The incident with its calls, units, assignments and notes (the answer to every command on it): rows read as
+    columns, not objects, on the write path."""
     data = out(incident)
     data["calls"] = service.calls(db, incident_id=incident.id)
     data["call_count"] = len(data["calls"])
-    data["units"] = [u.id for u in dispatching.committed_units(db, incident_id=incident.id)]
-    data["assignments"] = [
-        AssignmentRead.model_validate(a).model_dump(mode="json") for a in dispatching.assignments(db, incident_id=incident.id)
-    ]
-    data["notes"] = [NoteRead.model_validate(n).model_dump(mode="json") for n in service.notes(db, incident_id=incident.id)]
+    data["units"] = [u for u, _ in dispatching.committed_statuses(db, incident_id=incident.id)]
+    data["assignments"] = ASSIGNMENTS.dump_python(ASSIGNMENTS.validate_python(
+        _rows(db, Assignment, AssignmentRead, Assignment.incident_id == incident.id,
+              (Assignment.dispatched_at, Assignment.unit_id))), mode="json")
+    data["notes"] = NOTES.dump_python(NOTES.validate_python(
+        _rows(db, Note, NoteRead, Note.incident_id == incident.id, (Note.created_at, Note.id))), mode="json")
     return data
+
+
+def _rows(db: Session, model: type, schema: type, where: Any, order: tuple[Any, ...]) -> list[dict[str, Any]]:
+    """The columns a read schema shows, of the rows that match, as dicts (ORM-aware: pending changes are flushed)."""
+    columns = [getattr(model, name) for name in schema.model_fields]
+    return [dict(r) for r in db.execute(select(*columns).where(where).order_by(*order)).mappings()]
 
 
 @router.post("", status_code=201, response_model=IncidentDetail, **allowed(*EDIT))
