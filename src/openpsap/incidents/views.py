@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
-from pydantic import TypeAdapter
+from pydantic import BaseModel, TypeAdapter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -66,7 +66,7 @@ def detail(db: Session, incident: Incident) -> dict[str, Any]:
     return data
 
 
-def _rows(db: Session, model: type, schema: type, where: Any, order: tuple[Any, ...]) -> list[dict[str, Any]]:
+def _rows(db: Session, model: type, schema: type[BaseModel], where: Any, order: tuple[Any, ...]) -> list[dict[str, Any]]:
     """The columns a read schema shows, of the rows that match, as dicts (ORM-aware: pending changes are flushed)."""
     columns = [getattr(model, name) for name in schema.model_fields]
     return [dict(r) for r in db.execute(select(*columns).where(where).order_by(*order)).mappings()]
