@@ -68,6 +68,8 @@ def measures(db: Session, *, non_emergency_types: set[str], repeat_calls: int, r
     repeat_by_day: Counter[str] = Counter()
     all_by_day: Counter[str] = Counter()
     for number, at in calls:
+        if number is None:  # never: the query leaves them out (this narrows the type)
+            continue
         earlier = [t for t in seen[number] if at - t <= window]
         seen[number] = [*earlier, at]
         if start is None or at >= start:

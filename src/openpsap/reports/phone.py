@@ -45,6 +45,11 @@ class HourBuckets:
                 "within_20": round(self.within_20 / self.answered, 4), "abandoned": self.abandoned}
 
 
+def _meets(share: float | None, target: float) -> bool:
+    """An hour's share against a NENA target (None: no answered calls that hour, so never met)."""
+    return share is not None and share >= target
+
+
 def read(paths: list[Path]) -> dict[str, object]:
     """{"overall": shares, "by_hour": [shares x 24], "files": [...]}"""
     overall, hours = HourBuckets(), [HourBuckets() for _ in range(24)]
@@ -64,7 +69,7 @@ def read(paths: list[Path]) -> dict[str, object]:
         "files": [p.name for p in paths],
         "overall": overall.shares(),
         "by_hour": by_hour,
-        "hours_meeting_15s": sum(1 for h in met if h["within_15"] >= NENA_15),
-        "hours_meeting_20s": sum(1 for h in met if h["within_20"] >= NENA_20),
+        "hours_meeting_15s": sum(1 for h in met if _meets(h["within_15"], NENA_15)),
+        "hours_meeting_20s": sum(1 for h in met if _meets(h["within_20"], NENA_20)),
         "hours_with_calls": len(met),
     }

@@ -23,16 +23,20 @@ def compress(loaded: Loaded, *, start: datetime, factor: float) -> Loaded:
         return loaded
     t0 = loaded.calls[0].received_at
 
-    def move(t: datetime | None) -> datetime | None:
-        return None if t is None else start + (t - t0) / factor
+    def move(t: datetime) -> datetime:
+        return start + (t - t0) / factor
+
+    def maybe(t: datetime | None) -> datetime | None:
+        return None if t is None else move(t)
 
     def response(r: Response) -> Response:
-        return dataclasses.replace(r, **{f.name: move(getattr(r, f.name)) for f in dataclasses.fields(r)
-                                         if isinstance(getattr(r, f.name), datetime)})
+        return dataclasses.replace(r, dispatch_at=maybe(r.dispatch_at), enroute_at=maybe(r.enroute_at),
+                                   onscene_at=maybe(r.onscene_at), transport_at=maybe(r.transport_at),
+                                   hospital_at=maybe(r.hospital_at), available_at=maybe(r.available_at))
 
     def call(c: HistoricalCall) -> HistoricalCall:
-        return dataclasses.replace(c, received_at=move(c.received_at), entry_at=move(c.entry_at),
-                                   dispatch_at=move(c.dispatch_at), responses=tuple(response(r) for r in c.responses))
+        return dataclasses.replace(c, received_at=move(c.received_at), entry_at=maybe(c.entry_at),
+                                   dispatch_at=maybe(c.dispatch_at), responses=tuple(response(r) for r in c.responses))
 
     return dataclasses.replace(loaded, calls=[call(c) for c in loaded.calls])
 

@@ -12,7 +12,7 @@ import gzip
 import io
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -162,18 +162,12 @@ def load(path: Path, mapping: Mapping) -> Loaded:
         responses.sort(key=lambda r: (r.dispatch_at or call.received_at, r.unit_id))
         dispatched = [r.dispatch_at for r in responses if r.dispatch_at]
         first = min(dispatched) if dispatched else call.dispatch_at
-        loaded.calls.append(_with(call, responses=tuple(responses), dispatch_at=first))
+        loaded.calls.append(replace(call, responses=tuple(responses), dispatch_at=first))
     loaded.calls.sort(key=lambda c: (c.received_at, c.source_id))
     return loaded
 
 
-def _with(call: HistoricalCall, **changes: object) -> HistoricalCall:
-    from dataclasses import replace
-
-    return replace(call, **changes)
-
-
-def _take(loaded: Loaded, grouped: dict, row: _Row, number: int) -> None:  # noqa: ANN001
+def _take(loaded: Loaded, grouped: dict[str, tuple[HistoricalCall, list[Response]]], row: _Row, number: int) -> None:
     mapping = loaded.mapping
     call_id = row.text("call_id")
     if call_id is None:

@@ -328,7 +328,7 @@ class Replay:
         dispatching_service.change_status(uow, unit_id=unit_id, to=to)
         if to in (UnitStatus.InService, UnitStatus.Hospital):
             self.freed += 1
-        if to is UnitStatus.OnScene and call.lat is not None:
+        if to is UnitStatus.OnScene and call.lat is not None and call.lon is not None:
             avl.record_fix(uow.session, unit_id=unit_id, lat=call.lat, lon=call.lon, at=uow.now, now=uow.now)
         if to is UnitStatus.InService:
             del self.assignment[unit_id]
