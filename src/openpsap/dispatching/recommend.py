@@ -234,14 +234,15 @@ def remembering_recommender(graph: RoadGraph, entries: int = REPLAY_SEARCHES) ->
     return Recommender(graph, Router(graph, cache_entries=entries))
 
 
-_recommenders: dict[tuple[tuple[str, float], ...], Recommender] = {}
+_recommenders: dict[tuple, Recommender] = {}
 
 
 def default_recommender(speeds_kmh: dict[str, float] | None = None) -> Recommender:
-    """A Recommender over the shipped San Francisco graph, built once per process and speed table."""
-    from openpsap.routing.graph import default_graph
+    """A Recommender over the process's graph (San Francisco as shipped, or the imported jurisdiction in use),
+    built once per process, network and speed table."""
+    from openpsap.routing.graph import default_graph, network_key
 
-    key = tuple(sorted((speeds_kmh or {}).items()))
+    key = (network_key(), *sorted((speeds_kmh or {}).items()))  # an imported jurisdiction has its own graph
     if key not in _recommenders:
         _recommenders[key] = Recommender(default_graph(speeds_kmh))
     return _recommenders[key]

@@ -26,9 +26,9 @@ _lock = threading.Lock()
 
 def directions(speeds_kmh: dict[str, float]) -> Directions:
     from openpsap.geo.geocoder import default_geocoder
-    from openpsap.routing.graph import default_graph
+    from openpsap.routing.graph import default_graph, network_key
 
-    key = tuple(sorted(speeds_kmh.items()))
+    key = (network_key(), *sorted(speeds_kmh.items()))  # an imported jurisdiction has its own graph
     with _lock:
         if key not in _directions:
             geocoder = default_geocoder()  # the same segments, so the same node numbers, as every graph

@@ -2,7 +2,9 @@
 
 Built from a CSV of segments (from_lon, from_lat, to_lon, to_lat, length_m, kind, kind_detail, name,
 oneway) such as the shipped San Francisco network ((c) OpenStreetMap contributors, ODbL). Directed:
-oneway=yes allows from->to only, -1 to->from only, anything else both ways. PURE (numpy/scipy only).
+oneway=yes allows from->to only, -1 to->from only, anything else both ways. An optional maxspeed_kmh column
+(an imported jurisdiction, jurisdiction/osm.py) caps the class speed of its segment. Turn restrictions (see
+routing/turns.py) split their via nodes, so a search on the plain node graph honours them. PURE (numpy/scipy only).
 """
 
 from __future__ import annotations
@@ -12,9 +14,10 @@ import gzip
 import io
 import math
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -22,6 +25,7 @@ from scipy.spatial import cKDTree
 
 from openpsap.errors import InvalidInput
 from openpsap.routing.speeds import RoadSpeeds
+from openpsap.routing.turns import Restriction, split_via_nodes
 
 EARTH_RADIUS_M = 6_371_008.8
 DEFAULT_MAX_SNAP_M = 500.0  # farther than this from any road: outside the network
@@ -44,6 +48,9 @@ class RoadGraph:
         metres: sparse.csr_matrix,
         *,
         max_snap_m: float = DEFAULT_MAX_SNAP_M,
+        snappable: int | None = None,
+        origin: np.ndarray | None = None,
+        arrival: dict[int, int] | None = None,
     ) -> None:
         self.lat, self.lon = lat, lon
         self.seconds, self.metres = seconds, metres
@@ -52,8 +59,17 @@ class RoadGraph:
         self.max_snap_m = max_snap_m
         self.road_class: sparse.csr_matrix | None = None  # set by from_rows
         self.road_class_names: list[str] = []
-        self._lat0 = float(np.mean(lat))
-        self._tree = cKDTree(self.project(lat, lon))
+        # turn restrictions (routing/turns.py): nodes past `snappable` are copies of a via node (origin), and a
+        # route *to* a via node ends at its arrival node; without restrictions both are the identity
+        self.snappable = int(snappable) if snappable is not None else len(lat)
+        self.origin = origin if origin is not None else np.arange(len(lat))
+        self.arrival: dict[int, int] = dict(arrival or {})
+        self._lat0 = float(np.mean(lat[: self.snappable]))
+        self._tree = cKDTree(self.project(lat[: self.snappable], lon[: self.snappable]))
+
+    def arrive(self, node: int) -> int:
+        """The node a route to `node` ends at (itself, or the arrival node of a turn-restricted via node)."""
+        return self.arrival.get(node, node)
 
     @property
     def node_count(self) -> int:
@@ -89,7 +105,9 @@ class RoadGraph:
         return self._tree.query(points[0] if np.ndim(lat) == 0 else points, k=k)
 
     @classmethod
-    def from_rows(cls, rows: list[dict[str, str]], speeds: RoadSpeeds | None = None, **kwargs: float) -> RoadGraph:
+    def from_rows(cls, rows: list[dict[str, str]], speeds: RoadSpeeds | None = None,
+                  restrictions: list[Restriction] | None = None, **kwargs: Any) -> RoadGraph:
+        """restrictions: turns forbidden (or the only turn allowed) at a via node, by the three nodes' coordinates."""
         speeds = speeds or RoadSpeeds()
         index: dict[tuple[float, float], int] = {}
         lats: list[float] = []
@@ -115,7 +133,10 @@ class RoadGraph:
             if a == b:
                 continue
             length = float(row["length_m"])
-            seconds = length / speeds.metres_per_second(row["kind_detail"])
+            speed = speeds.metres_per_second(row["kind_detail"])
+            if row.get("maxspeed_kmh"):  # the posted limit caps the class speed
+                speed = min(speed, max(float(row["maxspeed_kmh"]), 5.0) / 3.6)
+            seconds = length / speed
             klass = class_index.setdefault(row["kind_detail"], len(class_index) + 1)  # 0 = no segment
             oneway = (row.get("oneway") or "").strip()
             directions = ([(a, b)] if oneway != "-1" else []) + ([(b, a)] if oneway not in ("yes", "1", "true") else [])
@@ -127,20 +148,40 @@ class RoadGraph:
                 classes.append(klass)
         n = len(lats)
         keep = _fastest_per_pair(src, dst, secs)
-        s, d = np.asarray(src)[keep], np.asarray(dst)[keep]
+        columns = [np.asarray(src)[keep], np.asarray(dst)[keep], np.asarray(secs, dtype=float)[keep],
+                   np.asarray(lengths, dtype=float)[keep], np.asarray(classes, dtype=float)[keep]]
+        extra: dict = {}
+        if restrictions:
+            via: list[tuple[int, int, int, bool]] = []
+            for before, at, after, only in restrictions:
+                ids = index.get(_key(before)), index.get(_key(at)), index.get(_key(after))
+                if ids[0] is not None and ids[1] is not None and ids[2] is not None:
+                    via.append((ids[0], ids[1], ids[2], only))
+            split = split_via_nodes(n, columns, via)
+            columns = split.columns
+            lats += [lats[split.origin[k]] for k in range(n, split.node_count)]
+            lons += [lons[split.origin[k]] for k in range(n, split.node_count)]
+            extra = {"snappable": n, "origin": split.origin, "arrival": split.arrival}
+            n = split.node_count
+        s, d = columns[0].astype(int), columns[1].astype(int)
 
-        def matrix(values: list[float] | list[int]) -> sparse.csr_matrix:
-            return sparse.csr_matrix((np.asarray(values, dtype=float)[keep], (s, d)), shape=(n, n))
+        def matrix(values: np.ndarray) -> sparse.csr_matrix:
+            return sparse.csr_matrix((values, (s, d)), shape=(n, n))
 
-        graph = cls(np.array(lats), np.array(lons), matrix(secs), matrix(lengths), **kwargs)
-        graph.road_class = matrix(classes)  # of the segment kept: 1-based index into road_class_names
+        graph = cls(np.array(lats), np.array(lons), matrix(columns[2]), matrix(columns[3]), **kwargs, **extra)
+        graph.road_class = matrix(columns[4])  # of the segment kept: 1-based index into road_class_names
         graph.road_class_names = list(class_index)
         return graph
 
     @classmethod
     def load(cls, path: Path | None = None, speeds: RoadSpeeds | None = None, **kwargs: float) -> RoadGraph:
         """Load a (gzipped) segment CSV; default the shipped San Francisco network."""
-        return cls.from_rows(read_segments(path), speeds, **kwargs)
+        return cls.from_rows(read_segments(path), speeds, None, **kwargs)
+
+
+def _key(point: tuple[float, float]) -> tuple[float, float]:
+    """A (lon, lat) point as the node index keys it."""
+    return round(float(point[0]), 7), round(float(point[1]), 7)
 
 
 def read_segments(path: Path | None = None) -> list[dict[str, str]]:
@@ -166,14 +207,49 @@ def _fastest_per_pair(src: list[int], dst: list[int], seconds: list[float]) -> n
     return order[first]
 
 
-_graphs: dict[tuple[tuple[str, float], ...], RoadGraph] = {}
+@dataclass(frozen=True)
+class NetworkSource:
+    """An imported jurisdiction's network (jurisdiction/loading.py) that default_graph builds instead of San
+    Francisco's; `extras` carries what the geocoder needs (address points, places), keyed by name."""
+
+    name: str
+    rows: list[dict[str, str]]
+    restrictions: list[Restriction]
+    extras: dict = field(default_factory=dict, hash=False, compare=False)
+
+
+_graphs: dict[tuple, RoadGraph] = {}
 _graphs_lock = threading.Lock()
+_active: NetworkSource | None = None
+
+
+def use_network(source: NetworkSource | None) -> None:
+    """Route this process on `source` from now on (None: the shipped San Francisco network)."""
+    global _active
+    with _graphs_lock:
+        if _active is not source:
+            for key in [k for k in _graphs if k[0] != (source.name if source else "")]:
+                del _graphs[key]  # one network in memory at a time
+        _active = source
+
+
+def active_network() -> NetworkSource | None:
+    return _active
+
+
+def network_key() -> str:
+    """The name of the network default_graph serves ("" for San Francisco): part of every cache key of a graph."""
+    return _active.name if _active is not None else ""
 
 
 def default_graph(speeds_kmh: dict[str, float] | None = None) -> RoadGraph:
-    """The shipped San Francisco graph with these speed overrides, built once per process (~1 s)."""
-    key = tuple(sorted((speeds_kmh or {}).items()))
+    """The process's network (the shipped San Francisco graph unless use_network chose an imported one) with these
+    speed overrides, built once per process (~1 s for SF)."""
     with _graphs_lock:
+        source = _active
+        key = (source.name if source else "", *sorted((speeds_kmh or {}).items()))
         if key not in _graphs:
-            _graphs[key] = RoadGraph.load(speeds=RoadSpeeds.from_mapping(dict(key)))
+            speeds = RoadSpeeds.from_mapping(dict(speeds_kmh or {}))
+            _graphs[key] = (RoadGraph.from_rows(source.rows, speeds, source.restrictions) if source is not None
+                            else RoadGraph.load(speeds=speeds))
         return _graphs[key]

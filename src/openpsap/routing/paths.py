@@ -10,7 +10,7 @@ from openpsap.routing.graph import RoadGraph
 
 def seconds_to(graph: RoadGraph, target: int) -> np.ndarray:
     """Travel seconds from every node to `target` (one search on the reversed graph); inf = no route."""
-    return dijkstra(graph.seconds_reversed, directed=True, indices=target)
+    return dijkstra(graph.seconds_reversed, directed=True, indices=graph.arrive(target))
 
 
 def seconds_from(graph: RoadGraph, source: int) -> np.ndarray:
@@ -18,7 +18,7 @@ def seconds_from(graph: RoadGraph, source: int) -> np.ndarray:
 
 
 def eta_seconds(graph: RoadGraph, source: int, target: int) -> float:
-    return float(seconds_from(graph, source)[target])
+    return float(seconds_from(graph, source)[graph.arrive(target)])
 
 
 def edges_towards(pred: np.ndarray, node: int, root: int, *, reversed_tree: bool) -> list[tuple[int, int]]:

@@ -1,6 +1,7 @@
 """The one routing interface: a road graph and a travel-time model in, travel times and routes out. Dispatch (every
 unit's time to an incident, in one search), the replay (the same, remembered for locations that call again) and
-the unit screen (one unit's route with directions) all ask a Router; none subclasses it to cache.
+the unit screen (one unit's route with directions) all ask a Router; none subclasses it to cache. Turn
+restrictions are in the graph itself (routing/turns.py): a route to a via node ends at its arrival node.
 
 Travel times are the graph's segment seconds (the speed model in routing/speeds.py), plus `turn_s` seconds for
 each turn of more than 45 degrees along a route when a turn cost is set (used to rank and time a route already
@@ -53,7 +54,8 @@ class Router:
                     self._searches.move_to_end(target)
                     return found
                 self.misses += 1
-        found = dijkstra(self.graph.seconds_reversed, directed=True, indices=target, return_predecessors=True)
+        found = dijkstra(self.graph.seconds_reversed, directed=True, indices=self.graph.arrive(target),
+                         return_predecessors=True)
         if self.cache_entries:
             with self._lock:
                 self._searches[target] = found
@@ -63,15 +65,16 @@ class Router:
 
     def path_to(self, source: int, target: int, tree: np.ndarray) -> Route:
         """The route from `source` to `target` in a tree from times_to(target)."""
-        edges = edges_towards(tree, source, target, reversed_tree=True)
+        edges = edges_towards(tree, source, self.graph.arrive(target), reversed_tree=True)
         return self._route([source] + [b for _, b in edges], edges)
 
     def route(self, source: int, target: int) -> Route | None:
         """The fastest route from `source` to `target` (a search from the source), None when none exists."""
         times, tree = dijkstra(self.graph.seconds, directed=True, indices=source, return_predecessors=True)
-        if not np.isfinite(times[target]):
+        end = self.graph.arrive(target)
+        if not np.isfinite(times[end]):
             return None
-        edges = list(reversed(edges_towards(tree, target, source, reversed_tree=False)))
+        edges = list(reversed(edges_towards(tree, end, source, reversed_tree=False)))
         return self._route([source] + [b for _, b in edges], edges)
 
     def _route(self, nodes: list[int], edges: list[tuple[int, int]]) -> Route:
@@ -81,6 +84,8 @@ class Router:
 
     def _turns(self, nodes: list[int]) -> int:
         lat, lon = self.graph.lat, self.graph.lon
+        places = [int(self.graph.origin[n]) for n in nodes]  # a via node's copies stand where it stands
+        nodes = [n for k, n in enumerate(places) if k == 0 or n != places[k - 1]]
         headings = [math.atan2(lat[b] - lat[a], (lon[b] - lon[a]) * math.cos(math.radians(lat[a])))
                     for a, b in zip(nodes, nodes[1:], strict=False)]
         return sum(1 for h1, h2 in zip(headings, headings[1:], strict=False)

@@ -3,7 +3,8 @@
 The SF network carries no speeds, so each segment's travel time is its length over the speed of its
 class. These defaults are a starting point for lights-and-sirens driving in a dense city; issue 4's
 ETA validation fits them to the real SFFD travel times. Override with a JSON object mapping class to
-km/h (RoadSpeeds.from_mapping).
+km/h (RoadSpeeds.from_mapping). An imported jurisdiction's posted limits (OSM maxspeed) cap these per segment
+(routing/graph.py).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ DEFAULT_KMH: dict[str, float] = {
     "residential": 30.0,
     "service": 15.0,
     "alley": 10.0,
+    "living_street": 15.0,  # not in the SF network: imported jurisdictions (jurisdiction/osm.py)
+    "busway": 35.0,
 }
 FALLBACK_KMH = 25.0  # a class not listed above
 
