@@ -8,10 +8,11 @@ from openpsap.db import Base
 from openpsap.eventlog.models import EventRecord
 from openpsap.eventlog.idempotency import IdempotencyRecord
 from openpsap.incidents.models import Counter, Incident, Note
+from openpsap.jurisdiction.models import Jurisdiction, JurisdictionLayer
 from openpsap.stations.models import Agency, Station
 from openpsap.units.models import Assignment, Unit, UnitPosition
 
 __all__ = [
     "Agency", "ApiToken", "Assignment", "Base", "Call", "CarePlan", "ConfigurationDocument", "FollowUp", "IncidentCare", "Counter", "Credential", "EventRecord",
-    "IdempotencyRecord", "Incident", "Note", "PublicSummary", "Station", "Unit", "UnitPosition", "User",
+    "IdempotencyRecord", "Incident", "Jurisdiction", "JurisdictionLayer", "Note", "PublicSummary", "Station", "Unit", "UnitPosition", "User",
 ]
