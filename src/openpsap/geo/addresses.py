@@ -5,7 +5,8 @@ Any jurisdiction fills it with what it has: San Francisco's block centres (the 1
 call data: number 1400 is the middle of the 1400 block) or, elsewhere, address points (an exact number at an
 exact place) and range ends. A number between two known points of its street is placed on the straight line
 between them, in proportion; its uncertainty grows with the gap it was interpolated across. A number outside
-the known range of its street is not placed (the caller is asked for a cross street).
+the known range of its street is not placed (the caller is asked for a cross street). Between two address points,
+numbers of the same parity are used first (odd and even numbers usually lie on opposite sides of the street).
 """
 
 from __future__ import annotations
@@ -36,12 +37,16 @@ class Point:
 class AddressIndex:
     def __init__(self) -> None:
         self._points: dict[str, list[Point]] = defaultdict(list)
+        self.display: dict[str, str] = {}  # street key -> its name as written (for streets known only by address)
 
     def add(self, street: str, point: Point) -> None:
         bisect.insort(self._points[street], point, key=lambda p: p.number)
 
     def streets(self) -> set[str]:
         return set(self._points)
+
+    def points(self, street: str) -> list[Point]:
+        return list(self._points.get(street, []))
 
     def known_range(self, street: str) -> tuple[int, int] | None:
         pts = self._points.get(street)
@@ -59,16 +64,27 @@ class AddressIndex:
             p = pts[i]
             return Placed(p.lat, p.lon, max(p.spread_m, 10.0), "block" if p.spread_m else "exact")
         if 0 < i < len(pts):
-            a, b = pts[i - 1], pts[i]
+            a, b = _same_side(pts, number) or (pts[i - 1], pts[i])
             f = (number - a.number) / (b.number - a.number)
             gap = _metres(a.lat, a.lon, b.lat, b.lon)
             # where a number really lies varies (sides of the street, irregular numbering): a quarter of the gap
-            uncertainty = max(min(a.spread_m, b.spread_m), 25.0) if not (a.spread_m or b.spread_m) else 25.0 + 0.25 * gap
+            if a.spread_m or b.spread_m:
+                uncertainty = 25.0 + 0.25 * gap
+            else:  # two address points: about a building either side, plus a quarter of the gap
+                uncertainty = max(25.0, 10.0 + 0.25 * gap)
             return Placed(a.lat + f * (b.lat - a.lat), a.lon + f * (b.lon - a.lon), round(uncertainty, 1), "interpolated")
         edge = pts[0] if i == 0 else pts[-1]  # beyond the known points: only inside the block the edge stands for
         if edge.covers and edge.covers[0] <= number <= edge.covers[1]:
             return Placed(edge.lat, edge.lon, max(edge.spread_m, 10.0), "block")
         return None
+
+
+def _same_side(pts: list[Point], number: int) -> tuple[Point, Point] | None:
+    """The nearest address points either side of `number` with its parity (odd and even numbers usually face each
+    other across the street), when there are such points on both sides; else None."""
+    below = [p for p in pts if p.number < number and not p.spread_m and int(p.number) % 2 == number % 2]
+    above = [p for p in pts if p.number > number and not p.spread_m and int(p.number) % 2 == number % 2]
+    return (below[-1], above[0]) if below and above else None
 
 
 def from_block_centres(blocks: dict[tuple[int, str], tuple[float, float]]) -> AddressIndex:

@@ -4,8 +4,11 @@
   nearest pair of their nodes within 40 m);
 - "Market Street": the street's middle node, with the street's extent;
 - "100 Block of MARKET ST": that block where the shipped SF call data has seen it, else the street;
-- "1455 Market St": a house number, placed by the address-range index (geo/addresses.py) between the known
-  numbered points of the street; a number it cannot place is said to be so (and the street's middle given);
+- "1455 Market St" or "Mannerheimintie 22": a house number, placed by the address-range index (geo/addresses.py):
+  exactly at an address point, else between the known numbered points of the street; a number it cannot place
+  is said to be so (and the street's middle given);
+- "Hakaniemi", "Kansalliskirjasto": a named place or landmark of an imported jurisdiction, with its size as the
+  uncertainty;
 - reverse: a point -> its street and the nearest cross street.
 Unknown or misspelt names never get a confident answer: they get ranked candidates or "not found".
 """
@@ -31,6 +34,10 @@ from openpsap.routing.graph import RoadGraph
 SEPARATORS = re.compile(r"\s*(?:&|/|@|\bAND\b|\bAT\b|\bX\b)\s*", re.IGNORECASE)
 BLOCK = re.compile(r"^\s*(\d+)\s+BLOCK\s+OF\s+(.+)$", re.IGNORECASE)
 HOUSE = re.compile(r"^\s*(\d{1,6})\s+(\S.*)$")
+HOUSE_AFTER = re.compile(r"^\s*(\D.*?\S)\s+(\d{1,6})(?:\s*[A-Za-z]|\s*-\s*\d{1,6})?\s*$")  # "Mannerheimintie 22 B"
+PLACE_M = {"city": 5000.0, "town": 3000.0, "village": 1000.0, "suburb": 1000.0, "quarter": 600.0, "island": 600.0,
+           "neighbourhood": 400.0, "locality": 400.0, "hamlet": 300.0, "city_block": 100.0, "square": 50.0}
+LANDMARK_M = 50.0  # a named building: its centre, within about this
 INTERSECTION_M = 15.0  # how far the caller may be from the crossing point
 JOIN_M = 40.0
 
@@ -52,11 +59,26 @@ class GeocodeResult:
         return asdict(self)
 
 
+@dataclass(frozen=True)
+class Landmark:
+    name: str
+    kind: str
+    lat: float
+    lon: float
+
+    @property
+    def uncertainty_m(self) -> float:
+        return PLACE_M.get(self.kind, LANDMARK_M)
+
+
 class Geocoder:
     def __init__(self, graph: RoadGraph, street_nodes: dict[str, set[int]], display: dict[str, str],
                  blocks: dict[tuple[int, str], tuple[float, float]] | None = None,
-                 addresses: AddressIndex | None = None) -> None:
+                 addresses: AddressIndex | None = None, places: list[Landmark] | None = None) -> None:
         self.graph = graph
+        self.places: dict[str, Landmark] = {}
+        for place in places or []:
+            self.places.setdefault(normalise(place.name), place)
         self.addresses = addresses if addresses is not None else from_block_centres(blocks or {})
         self.street_nodes = street_nodes
         self.display = display
@@ -65,6 +87,8 @@ class Geocoder:
         for street, nodes in street_nodes.items():
             for n in nodes:
                 self.node_streets[n].add(street)
+        for copy in range(graph.snappable, graph.node_count):  # a turn-restricted via node's copies (routing/turns.py)
+            self.node_streets[copy] = self.node_streets.get(int(graph.origin[copy]), set())
         self._by_base: dict[str, set[str]] = defaultdict(set)
         for street in street_nodes:
             self._by_base[base(street)].add(street)
@@ -80,12 +104,15 @@ class Geocoder:
         parts = [p for p in SEPARATORS.split(text) if p.strip()]
         if len(parts) == 2:
             return self._intersection(query, parts[0], parts[1])
-        house = HOUSE.match(text)
+        house = HOUSE.match(text) or HOUSE_AFTER.match(text)
         if len(parts) == 1 and house and not self._resolve(text)[0]:
-            streets, suggestions = self._resolve(house.group(2))
+            number, street = (house.group(1), house.group(2)) if house.re is HOUSE else (house.group(2), house.group(1))
+            streets, suggestions = self._resolve(street)
             if not streets:
-                return self._unknown(query, house.group(2), suggestions)
-            return self._house(query, int(house.group(1)), house.group(2))
+                return self._unknown(query, street, suggestions)
+            return self._house(query, int(number), street, street_first=house.re is HOUSE_AFTER)
+        if len(parts) == 1 and normalise(text) in self.places and not self._resolve(text)[0]:
+            return self._place(query, self.places[normalise(text)])
         if len(parts) == 1:
             return self._street(query, parts[0])
         return GeocodeResult("not_found", query, message="an intersection names two streets, e.g. 'Market St & 5th St'")
@@ -98,7 +125,13 @@ class Geocoder:
         if norm in self._by_base:
             return sorted(self._by_base[norm]), []
         close = difflib.get_close_matches(norm, list(self.street_nodes), n=5, cutoff=0.75)
-        return [], [self.display[c] for c in close]
+        landmarks = difflib.get_close_matches(norm, list(self.places), n=3, cutoff=0.8) if self.places else []
+        return [], [self.display[c] for c in close] + [self.places[p].name for p in landmarks]
+
+    def _place(self, query: str, place: Landmark) -> GeocodeResult:
+        return GeocodeResult("found", query, "place", place.name, place.lat, place.lon, "approximate",
+                             message=f"a named place ({place.kind.replace('_', ' ')}), within about "
+                                     f"{place.uncertainty_m:.0f} m of its centre", uncertainty_m=place.uncertainty_m)
 
     def _street(self, query: str, name: str) -> GeocodeResult:
         streets, suggestions = self._resolve(name)
@@ -139,7 +172,7 @@ class Geocoder:
                              float(self.graph.lat[node]), float(self.graph.lon[node]), "exact",
                              uncertainty_m=INTERSECTION_M)
 
-    def _house(self, query: str, number: int, street: str) -> GeocodeResult:
+    def _house(self, query: str, number: int, street: str, street_first: bool = False) -> GeocodeResult:
         streets, _ = self._resolve(street)
         placed = [(s, p) for s in streets if (p := self.addresses.place(s, number)) is not None]
         if len(placed) > 1:
@@ -149,7 +182,8 @@ class Geocoder:
             s, p = placed[0]
             how = {"exact": "an address point", "block": "the centre of its block",
                    "interpolated": "interpolated between the street's known numbers"}[p.how]
-            return GeocodeResult("found", query, "address", f"{number} {self.display[s]}", p.lat, p.lon,
+            label = f"{self.display[s]} {number}" if street_first else f"{number} {self.display[s]}"
+            return GeocodeResult("found", query, "address", label, p.lat, p.lon,
                                  "exact" if p.how == "exact" else "approximate", uncertainty_m=p.uncertainty_m,
                                  message=f"house number: {how}, within about {p.uncertainty_m:.0f} m")
         known = [(self.display[s], r) for s in streets if (r := self.addresses.known_range(s))]
@@ -219,7 +253,8 @@ class Geocoder:
                              message=f"{snap.distance_m:.0f} m from the road", uncertainty_m=round(snap.distance_m, 1))
 
 
-def build(graph: RoadGraph, rows: list[dict[str, str]], blocks: dict | None = None) -> Geocoder:
+def build(graph: RoadGraph, rows: list[dict[str, str]], blocks: dict | None = None,
+          addresses: AddressIndex | None = None, places: list[Landmark] | None = None) -> Geocoder:
     """Index street names by the graph's nodes (rows: the segment CSV the graph was built from)."""
     street_nodes: dict[str, set[int]] = defaultdict(set)
     display: dict[str, str] = {}
@@ -232,7 +267,20 @@ def build(graph: RoadGraph, rows: list[dict[str, str]], blocks: dict | None = No
         key = normalise(r["name"])
         display.setdefault(key, r["name"])
         street_nodes[key].update((int(nodes[i]), int(nodes[n + i])))
-    return Geocoder(graph, dict(street_nodes), display, blocks)
+    if addresses is not None:
+        _address_only_streets(graph, addresses, street_nodes, display)
+    return Geocoder(graph, dict(street_nodes), display, blocks, addresses, places)
+
+
+def _address_only_streets(graph: RoadGraph, addresses: AddressIndex, street_nodes: dict[str, set[int]],
+                          display: dict[str, str]) -> None:
+    """A street with addresses but no drivable road of its own (a pedestrian street, a square): its address points
+    stand at their nearest roads, so its numbers, its name and its crossings are still found."""
+    for street in sorted(addresses.streets() - set(street_nodes)):
+        points = addresses.points(street)
+        _, near = graph.nearest(np.array([p.lat for p in points]), np.array([p.lon for p in points]))
+        street_nodes[street].update(int(x) for x in np.atleast_1d(near))
+        display.setdefault(street, addresses.display.get(street, street.title()))
 
 
 def blocks_from_calls(rows: list[tuple[str, float, float]]) -> dict[tuple[int, str], tuple[float, float]]:
@@ -245,22 +293,28 @@ def blocks_from_calls(rows: list[tuple[str, float, float]]) -> dict[tuple[int, s
     return {k: (float(np.mean([p[0] for p in v])), float(np.mean([p[1] for p in v]))) for k, v in acc.items()}
 
 
-_default: Geocoder | None = None
+_defaults: dict[str, Geocoder] = {}
 _lock = threading.Lock()
 
 
 def default_geocoder() -> Geocoder:
-    """San Francisco: the shipped road network's names and the blocks seen in the SF call data."""
-    global _default
-    with _lock:
-        if _default is None:
-            from openpsap.routing.graph import default_graph, read_segments
+    """The process's network (routing.graph.use_network): San Francisco, with the blocks seen in the SF call data,
+    or an imported jurisdiction with its address points and places."""
+    from openpsap.routing.graph import active_network, default_graph, network_key, read_segments
 
-            data = files("openpsap.data")
-            rows = read_segments()
-            blocks = {
-                (int(r["block"]), r["street"]): (float(r["lat"]), float(r["lon"]))
-                for r in csv.DictReader(io.StringIO(data.joinpath("sf_blocks.csv").read_text(encoding="utf-8")))
-            }
-            _default = build(default_graph(), rows, blocks)
-        return _default
+    with _lock:
+        key = network_key()
+        if key not in _defaults:
+            _defaults.clear()  # one network in memory at a time
+            source = active_network()
+            if source is not None:
+                _defaults[key] = build(default_graph(), source.rows, addresses=source.extras.get("addresses"),
+                                       places=source.extras.get("places"))
+            else:
+                data = files("openpsap.data")
+                blocks = {
+                    (int(r["block"]), r["street"]): (float(r["lat"]), float(r["lon"]))
+                    for r in csv.DictReader(io.StringIO(data.joinpath("sf_blocks.csv").read_text(encoding="utf-8")))
+                }
+                _defaults[key] = build(default_graph(), read_segments(), blocks)
+        return _defaults[key]

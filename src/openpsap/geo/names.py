@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 SUFFIXES = {
     "STREET": "ST", "ST": "ST", "AVENUE": "AVE", "AVE": "AVE", "AV": "AVE", "BOULEVARD": "BLVD", "BLVD": "BLVD",
@@ -29,7 +30,9 @@ def _ordinal(token: str) -> str:
 
 
 def normalise(name: str) -> str:
-    tokens = re.sub(r"[^A-Za-z0-9 ]", " ", name.upper()).split()
+    """Upper case, accents dropped ('Hämeentie' and 'Hameentie' are one street), punctuation to spaces."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    tokens = re.sub(r"[^A-Za-z0-9 ]", " ", plain.upper()).split()
     if not tokens:
         return ""
     out = [_ordinal(t) for t in tokens]
