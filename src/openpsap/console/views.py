@@ -20,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from openpsap import __version__
 from openpsap.api.deps import SESSION_COOKIE, principal_for
 from openpsap.errors import CADError
+from openpsap.jurisdiction.views import describe as jurisdiction_in_use
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
@@ -74,13 +75,16 @@ async def console(request: Request) -> HTMLResponse:
         response = _page("login.html")
         response.delete_cookie(SESSION_COOKIE)
         return response
+    place = jurisdiction_in_use()
     boot = {
         "username": principal.username,
         "roles": sorted(principal.roles),
         "unit_id": principal.unit_id,
         "csrf_token": principal.csrf_token,
         "vendor_ready": vendor_ready(),
-        "basemap": "/console/basemap.pmtiles",
+        "basemap": "/console/basemap.pmtiles" if place["basemap"] else None,
+        "centre": place["centre"],  # an imported jurisdiction has no basemap: the map draws its roads instead
+        "roads": "/api/v1/jurisdiction/roads",
     }
     ready = boot["vendor_ready"]
     return _page(

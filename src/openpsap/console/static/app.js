@@ -105,7 +105,7 @@ async function main() {
     get("/incident-types"), get("/dispositions"), get("/care/config").catch(() => null), store.load()]);
 
   const units = new UnitBoard($("units-body"), store);
-  const map = new IncidentMap($("map"), store, { basemap: boot.basemap, onOpen: (id) => openIncident(id) });
+  const map = new IncidentMap($("map"), store, { basemap: boot.basemap, centre: boot.centre, roads: boot.roads, onOpen: (id) => openIncident(id) });
   const detail = new Detail($("detail-body"), store, {
     dispositions,
     care,

@@ -1,26 +1,32 @@
 // The map: the offline San Francisco basemap (PMTiles drawn by protomaps-leaflet on a 2D canvas, no
-// WebGL, no CDN), incidents and units as markers that move with the live state, and the recommended
+// WebGL, no CDN) or, for an imported jurisdiction without one, its roads drawn as plain lines from
+// /api/v1/jurisdiction/roads; incidents and units as markers that move with the live state, and the recommended
 // units highlighted with their road route to the incident they are recommended for.
 
 import { STATUS_WORDS, fill, h } from "./dom.js";
 
 const SF = [37.7749, -122.4194];
 const ATTRIBUTION = "(c) OpenStreetMap contributors";
+const ROAD_WEIGHT = { motorway: 3, trunk: 3, primary: 2.5, secondary: 2, tertiary: 1.5 };
 
 export class IncidentMap {
-  constructor(el, store, { basemap, onOpen }) {
+  constructor(el, store, { basemap, centre, roads, onOpen }) {
     this.store = store;
     this.onOpen = onOpen;
-    this.ok = typeof window.L !== "undefined" && typeof window.protomapsL !== "undefined";
+    this.ok = typeof window.L !== "undefined" && (!basemap || typeof window.protomapsL !== "undefined");
     if (!this.ok) {
       fill(el, h("p", { class: "muted map-missing" }, "Map unavailable: run bash scripts/setup.sh (it builds the map packages), then reload this page."));
       return;
     }
     const L = window.L;
-    this.map = L.map(el, { center: SF, zoom: 13, minZoom: 11, maxZoom: 18, keyboard: true, attributionControl: true });
+    this.map = L.map(el, { center: centre || SF, zoom: basemap ? 13 : 15, minZoom: 11, maxZoom: 18, keyboard: true, attributionControl: true });
     this.map.attributionControl.setPrefix(false);
-    window.protomapsL.leafletLayer({ url: basemap, flavor: "dark", lang: "en", maxDataZoom: 14, attribution: ATTRIBUTION })
-      .addTo(this.map);
+    if (basemap) {
+      window.protomapsL.leafletLayer({ url: basemap, flavor: "dark", lang: "en", maxDataZoom: 14, attribution: ATTRIBUTION })
+        .addTo(this.map);
+    } else if (roads) {
+      this.drawRoads(roads);
+    }
     this.incidentLayer = L.layerGroup().addTo(this.map);
     this.unitLayer = L.layerGroup().addTo(this.map);
     this.recLayer = L.layerGroup().addTo(this.map);
@@ -30,6 +36,20 @@ export class IncidentMap {
     store.addEventListener("units", (e) => (e.detail?.id ? this.drawUnit(store.units.get(e.detail.id)) : this.drawUnits()));
     this.drawIncidents();
     this.drawUnits();
+  }
+
+  // No basemap (an imported jurisdiction): the road network itself, drawn as plain lines, is the map.
+  async drawRoads(url) {
+    const L = window.L;
+    try {
+      const r = await fetch(url, { credentials: "same-origin" });
+      if (!r.ok) return;
+      const style = (f) => ({ color: "#8aa0c0", weight: ROAD_WEIGHT[String(f.properties.road_class).replace("_link", "")] || 1, opacity: 0.8 });
+      L.geoJSON(await r.json(), { style, interactive: false, attribution: `${ATTRIBUTION}, ODbL` }).addTo(this.map).bringToBack();
+      this.map.getContainer().classList.add("roads-map");
+    } catch {
+      /* the markers still work without the roads */
+    }
   }
 
   drawIncidents() {
