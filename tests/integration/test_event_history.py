@@ -16,6 +16,7 @@ from openpsap.migrate import current, head, upgrade
 from openpsap.eventlog.rebuild import rebuild, snapshot
 from tests.conftest import Api
 from tests.integration.test_event_log import _busy_shift
+from tests.integration.test_roles import EIDO
 
 LEGACY = Path(__file__).resolve().parents[1] / "data" / "events_from_a38be6a.db"
 
@@ -39,6 +40,7 @@ def test_every_stored_event_round_trips_through_its_class(api: Api) -> None:
     api.post("field_unit", "/units/M10/acknowledge", {"incident_id": incident})
     api.put("admin", "/configuration/care", {"document": api.get("admin", "/configuration/care").json()["document"]
                                              | {"referrals": {"x211": {"name": "211"}}}})
+    assert api.post("dispatcher", "/eido", EIDO).status_code == 200  # an EIDO from another centre: eido-imported
     with api.database.read() as db:
         seen = _round_trips(list(db.scalars(select(EventRecord).order_by(EventRecord.seq))))
     legacy = Database(f"sqlite:///{LEGACY}")

@@ -40,6 +40,7 @@ ORDER = (
     "incident-closed",
     "incident-cancelled",
     "incident-reopened",
+    "eido-imported",
     "care-outcomes-recorded",
     "follow-up-created",
     "follow-up-updated",
