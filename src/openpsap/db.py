@@ -10,6 +10,7 @@ No domain rules here.
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Iterator
@@ -25,6 +26,7 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 from openpsap.clock import as_utc
+from openpsap.errors import NotSaved
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -102,7 +104,7 @@ class Database:
         self.engine.dispose()
 
 
-class Unsaved(RuntimeError):
+class Unsaved(NotSaved):
     """The database refused to commit a group of commands (disk full, I/O error): none of them happened."""
 
 
@@ -117,10 +119,13 @@ class _Batch:
 class GroupCommit:
     """SQLite group commit. Writers take the gate one at a time, as before, and each runs in a SAVEPOINT of one
     shared transaction on one connection. The writer leaving the gate commits that transaction (one fsync for all)
-    when no other writer is waiting for the gate, or when the group is MAX_COMMANDS strong or MAX_AGE_S old;
-    otherwise it leaves the commit to the next one. Every writer returns only after its group is on disk, so an
-    acknowledged command is as durable as before; a command that fails rolls back its own savepoint only. The
-    write lock is never held with nobody at the gate, so other processes (the CLI, a backup) still get their turn."""
+    when no other writer is waiting for the gate, or when the group is MAX_COMMANDS strong or MAX_AGE_S old (a
+    writer arriving at an older group commits it first); otherwise it leaves the commit to the next one. Every
+    writer returns only after its group is on disk, so an acknowledged command is as durable as before; a command
+    that fails rolls back its own savepoint only, unless SQLite itself dropped the transaction (disk full, I/O
+    error), and then every command of the group is told it was not saved. The write lock is never held with nobody
+    at the gate, so other processes (the CLI, a backup) still get their turn. A command slower than MAX_AGE_S
+    delays the answer to the commands grouped just before it by its own duration."""
 
     MAX_COMMANDS = 64
     MAX_AGE_S = 0.02
@@ -132,61 +137,94 @@ class GroupCommit:
         self.waiting = 0  # writers blocked on the gate
         self.conn: Connection | None = None
         self.batch = _Batch()
+        self.closed = False
 
     @contextmanager
     def session(self) -> Iterator[Session]:
         with self.counting:
             self.waiting += 1
-        self.gate.acquire()
-        with self.counting:
-            self.waiting -= 1
+        try:
+            self.gate.acquire()
+        finally:
+            with self.counting:
+                self.waiting -= 1
         batch, ok = self.batch, False
         try:
+            if self.closed:
+                raise Unsaved("the database is closing: send the command again to another server")
+            if batch.commands and time.monotonic() - batch.started >= self.MAX_AGE_S:
+                self._end_group(batch)  # an old group is not held up by this command
             if self.conn is None:
                 self.conn = self.engine.connect()
             if not self.conn.in_transaction():
                 self.conn.begin()  # BEGIN IMMEDIATE (the write engine's option)
-                self.batch = batch = _Batch()
+                self.batch = _Batch()
+            batch = self.batch
             with Session(bind=self.conn, join_transaction_mode="create_savepoint", expire_on_commit=False) as session:
                 yield session
             ok = True
             batch.commands += 1
         finally:
             try:
-                self._end_group_if_due(batch)
+                if not self._transaction_alive():
+                    self._fail_group(batch, Unsaved("the database dropped the transaction (disk full or I/O error)"))
+                elif self._due(batch):
+                    self._end_group(batch)
             finally:
                 self.gate.release()
         if ok:
             batch.done.wait()
             if batch.error is not None:
-                raise Unsaved(f"the database could not save this command: {batch.error}") from batch.error
+                raise Unsaved(f"the database could not save this command, so it did not happen: {batch.error}; "
+                              "send it again") from batch.error
 
-    def _end_group_if_due(self, batch: _Batch) -> None:
-        """Called holding the gate."""
+    def _due(self, batch: _Batch) -> bool:
         with self.counting:
             others = self.waiting
-        due = others == 0 or batch.commands >= self.MAX_COMMANDS or time.monotonic() - batch.started >= self.MAX_AGE_S
-        if not due or self.conn is None:
+        return others == 0 or batch.commands >= self.MAX_COMMANDS or time.monotonic() - batch.started >= self.MAX_AGE_S
+
+    def _transaction_alive(self) -> bool:
+        """False when SQLAlchemy holds a transaction that SQLite no longer has (it rolls the whole transaction back
+        by itself on a full disk, an I/O error or an interrupt): the group's earlier commands are gone."""
+        if self.conn is None or not self.conn.in_transaction():
+            return True
+        raw = self.conn.connection.dbapi_connection
+        return raw is None or bool(getattr(raw, "in_transaction", True))
+
+    def _end_group(self, batch: _Batch) -> None:
+        """Commit the group (or end an empty one), holding the gate; every writer of the group is then answered."""
+        if self.conn is None or not self.conn.in_transaction():
+            batch.done.set()
             return
         try:
-            if self.conn.in_transaction():
-                self.conn.commit()  # also ends an empty group (no command committed)
+            self.conn.commit()
         except BaseException as exc:
-            batch.error = exc
+            self._fail_group(batch, exc)
+            return
+        batch.done.set()
+        self.batch = _Batch()
+
+    def _fail_group(self, batch: _Batch, error: BaseException) -> None:
+        """Nothing of the group was saved: its writers are told so, and the connection (perhaps still inside a
+        transaction SQLAlchemy no longer tracks) is thrown away; the next writer opens a new one."""
+        batch.error = error
+        if self.conn is not None:
             try:
-                self.conn.rollback()
-            except Exception:  # the connection is broken: the next writer opens a new one
                 self.conn.invalidate()
+            finally:
                 self.conn = None
-        finally:
-            batch.done.set()
-            self.batch = _Batch()
+        batch.done.set()
+        self.batch = _Batch()
 
     def close(self) -> None:
+        """Commit what is grouped (its writers are answered), then refuse new writers."""
         with self.gate:
+            self.closed = True
+            if self._transaction_alive():
+                self._end_group(self.batch)
+            else:
+                self._fail_group(self.batch, Unsaved("the database dropped the transaction"))
             if self.conn is not None:
-                if self.conn.in_transaction():
-                    self.conn.rollback()
                 self.conn.close()
                 self.conn = None
 
@@ -209,11 +247,23 @@ def ensure_sqlite_folder(url: str) -> None:
 
 def json_text(value: Any) -> str:
     """JSON columns (event payloads, stored responses) are written with orjson: several times faster than json.dumps
-    on the write path; compact UTF-8 JSON that reads back the same."""
-    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+    on the write path; compact UTF-8 JSON that reads back the same. What orjson cannot write (an integer over 64
+    bits) is written by the standard library, as before."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY).decode()
+    except TypeError:
+        return json.dumps(value)
 
 
-JSON_CODEC = {"json_serializer": json_text, "json_deserializer": orjson.loads}
+def json_value(text: str | bytes) -> Any:
+    """orjson, or the standard library for what older versions wrote and orjson does not read (NaN, Infinity)."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
+
+JSON_CODEC = {"json_serializer": json_text, "json_deserializer": json_value}
 
 
 def make_engine(url: str, *, sqlite_synchronous: str = "FULL", echo: bool = False) -> Engine:

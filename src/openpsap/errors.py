@@ -70,3 +70,10 @@ class Forbidden(CADError):
 class TooManyRequests(CADError):
     status = 429
     kind = "too_many_requests"
+
+
+class NotSaved(CADError):
+    """The database could not save a command (disk full, I/O error): it did not happen, and may be sent again."""
+
+    status = 503
+    kind = "not_saved"

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, select, text
 from sqlalchemy.engine import Connection
 
 from openpsap.db import Database, Unsaved
@@ -123,3 +123,71 @@ def test_a_failed_commit_fails_its_whole_group_and_the_next_group_works(db: Data
         logged = set(session.scalars(select(EventRecord.subject_id)))
     assert logged.isdisjoint(unsaved), "a command told it was not saved is in the log"
     assert {a for a, r in results.items() if r == "ok"} | {"AFTER"} <= logged
+
+
+def _two_writers(db: Database, runner: CommandRunner, second) -> dict[str, object]:  # noqa: ANN001
+    """W1 adds an agency and leaves the gate while W2 waits (so W1's commit is left to W2's group); W2 runs second()."""
+    group = db._group
+    assert group is not None
+    results: dict[str, object] = {}
+    w1_in = threading.Event()
+
+    def first(uow):  # noqa: ANN001, ANN202
+        w1_in.set()
+        stations.add_agency(uow, agency_id="W1", name="Agency W1", discipline="fire")
+        deadline = time.monotonic() + 10
+        while group.waiting == 0 and time.monotonic() < deadline:
+            time.sleep(0.001)
+        return "W1"
+
+    def run(name: str, fn) -> None:  # noqa: ANN001
+        try:
+            results[name] = runner.run(fn, actor="test")[0]
+        except Exception as exc:  # noqa: BLE001 - the test looks at what each writer was told
+            results[name] = exc
+
+    t1 = threading.Thread(target=run, args=("W1", first))
+    t1.start()
+    assert w1_in.wait(10)
+    t2 = threading.Thread(target=run, args=("W2", second))
+    t2.start()
+    t1.join(20)
+    t2.join(20)
+    assert not t1.is_alive() and not t2.is_alive(), "a writer was left waiting"
+    return results
+
+
+def test_a_transaction_sqlite_drops_by_itself_is_not_acknowledged_to_anyone_in_its_group(db: Database) -> None:
+    runner = CommandRunner(db)
+    _agency(runner, "WARM", hold_s=0)
+
+    def fills_the_disk(uow):  # noqa: ANN001, ANN202
+        pages = uow.session.execute(text("PRAGMA page_count")).scalar()
+        uow.session.execute(text(f"PRAGMA max_page_count={pages}"))  # as a full disk would: SQLite rolls back all
+        stations.add_agency(uow, agency_id="W2", name="x" * 20000, discipline="fire")
+        uow.session.flush()
+        return "W2"
+
+    results = _two_writers(db, runner, fills_the_disk)
+    assert isinstance(results["W1"], Unsaved), results
+    assert isinstance(results["W2"], Exception), results
+    with db.read() as session:
+        assert sorted(session.scalars(select(EventRecord.subject_id))) == ["WARM"]
+    assert _agency(runner, "AFTER", hold_s=0) == 1, "the next command works on a new connection"
+
+
+def test_closing_the_database_saves_and_answers_what_is_grouped(db: Database) -> None:
+    runner = CommandRunner(db)
+    group = db._group
+    assert group is not None
+    group._due = lambda batch: group.closed  # type: ignore[method-assign] # a group left open, as if others queued
+    closer = threading.Timer(0.1, db.dispose)
+    closer.start()
+    assert _agency(runner, "GROUPED", hold_s=0) == 1, "answered once the closing database committed its group"
+    closer.join(10)
+    with pytest.raises(Unsaved):
+        _agency(runner, "LATE", hold_s=0)
+    reader = Database(db.url)
+    with reader.read() as session:
+        assert set(session.scalars(select(EventRecord.subject_id))) == {"GROUPED"}
+    reader.dispose()

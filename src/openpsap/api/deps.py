@@ -7,6 +7,7 @@ role x route matrix from these declarations.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import timedelta
@@ -134,7 +135,15 @@ class Command:
             fn, actor=self.principal.username, idempotency_key=self.key, fingerprint=self.fp, status_code=status_code
         )
         headers = {"Idempotent-Replayed": "true"} if replayed else None
-        return Response(orjson.dumps(result), status_code=status_code, headers=headers, media_type="application/json")
+        return Response(json_bytes(result), status_code=status_code, headers=headers, media_type="application/json")
+
+
+def json_bytes(result: Any) -> bytes:
+    """A command's answer as JSON: orjson, or the standard library for what orjson does not write."""
+    try:
+        return orjson.dumps(result, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY)
+    except TypeError:
+        return json.dumps(result, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
 
 
 async def command(request: Request, principal: CurrentPrincipal) -> Command:
