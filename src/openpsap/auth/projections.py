@@ -5,23 +5,23 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from openpsap.auth.events import UserAdded, UserDisabled, UserEnabled
 from openpsap.auth.models import User
 from openpsap.eventlog.projector import Event, get_row, handles, projects
 
 projects('users')
 
 
-@handles("user-added")
-def _user_added(db: Session, e: Event) -> None:
-    d = e.data
-    db.add(User(username=d["username"], display_name=d["display_name"], roles=list(d["roles"]), unit_id=d.get("unit_id"), active=True))
+@handles(UserAdded)
+def _user_added(db: Session, e: Event, p: UserAdded) -> None:
+    db.add(User(username=p.username, display_name=p.display_name, roles=list(p.roles), unit_id=p.unit_id, active=True))
 
 
-@handles("user-disabled")
-def _user_disabled(db: Session, e: Event) -> None:
-    get_row(db, User, e.data["username"]).active = False
+@handles(UserDisabled)
+def _user_disabled(db: Session, e: Event, p: UserDisabled) -> None:
+    get_row(db, User, p.username).active = False
 
 
-@handles("user-enabled")
-def _user_enabled(db: Session, e: Event) -> None:
-    get_row(db, User, e.data["username"]).active = True
+@handles(UserEnabled)
+def _user_enabled(db: Session, e: Event, p: UserEnabled) -> None:
+    get_row(db, User, p.username).active = True

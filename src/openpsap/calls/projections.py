@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from openpsap.calls.enums import CallStatus
+from openpsap.calls.events import CallAnswered, CallEnded, CallLinked, CallReceived, CallUpdated, ProtocolAnswered
 from openpsap.calls.models import Call
 from openpsap.clock import parse_iso
 from openpsap.eventlog.projector import Event, get_row, handles, projects
@@ -14,37 +15,36 @@ from openpsap.incidents.models import Incident
 projects('calls')
 
 
-@handles("call-received")
-def _call_received(db: Session, e: Event) -> None:
-    d = e.data
-    loc = d.get("location") or {}
+@handles(CallReceived)
+def _call_received(db: Session, e: Event, p: CallReceived) -> None:
+    loc = p.location or {}
     db.add(
         Call(
-            id=d["id"],
-            channel=d["channel"],
-            caller_number=d.get("caller_number"),
+            id=p.id,
+            channel=p.channel,
+            caller_number=p.caller_number,
             status=CallStatus.ringing,
-            received_at=parse_iso(d["received_at"]),
+            received_at=parse_iso(p.received_at),
             lat=loc.get("lat"),
             lon=loc.get("lon"),
             uncertainty_m=loc.get("uncertainty_m"),
             address=loc.get("address"),
             location_source=loc.get("source"),
-            narrative=d.get("narrative") or "",
+            narrative=p.narrative or "",
         )
     )
 
 
-@handles("call-answered")
-def _call_answered(db: Session, e: Event) -> None:
-    call = get_row(db, Call, e.data["id"])
+@handles(CallAnswered)
+def _call_answered(db: Session, e: Event, p: CallAnswered) -> None:
+    call = get_row(db, Call, p.id)
     call.status, call.answered_at, call.answered_by = CallStatus.answered, e.occurred_at, e.actor
 
 
-@handles("call-updated")
-def _call_updated(db: Session, e: Event) -> None:
-    call = get_row(db, Call, e.data["id"])
-    changes = e.data["changes"]
+@handles(CallUpdated)
+def _call_updated(db: Session, e: Event, p: CallUpdated) -> None:
+    call = get_row(db, Call, p.id)
+    changes = p.changes
     if "location" in changes:
         loc = changes["location"] or {}
         call.lat, call.lon = loc.get("lat"), loc.get("lon")
@@ -55,19 +55,19 @@ def _call_updated(db: Session, e: Event) -> None:
         call.caller_number = changes["caller_number"]
 
 
-@handles("protocol-answered")
-def _protocol_answered(db: Session, e: Event) -> None:
-    call = get_row(db, Call, e.data["id"])
-    call.protocol_answers = {**(call.protocol_answers or {}), **e.data["answers"]}  # the latest answer wins
+@handles(ProtocolAnswered)
+def _protocol_answered(db: Session, e: Event, p: ProtocolAnswered) -> None:
+    call = get_row(db, Call, p.id)
+    call.protocol_answers = {**(call.protocol_answers or {}), **p.answers}  # the latest answer wins
 
 
-@handles("call-ended")
-def _call_ended(db: Session, e: Event) -> None:
-    call = get_row(db, Call, e.data["id"])
+@handles(CallEnded)
+def _call_ended(db: Session, e: Event, p: CallEnded) -> None:
+    call = get_row(db, Call, p.id)
     call.status, call.ended_at = CallStatus.ended, e.occurred_at
 
 
-@handles("call-linked")
-def _call_linked(db: Session, e: Event) -> None:
-    get_row(db, Call, e.data["id"]).incident_id = e.data["incident_id"]
-    get_row(db, Incident, e.data["incident_id"]).updated_at = e.occurred_at
+@handles(CallLinked)
+def _call_linked(db: Session, e: Event, p: CallLinked) -> None:
+    get_row(db, Call, p.id).incident_id = p.incident_id
+    get_row(db, Incident, p.incident_id).updated_at = e.occurred_at

@@ -1,8 +1,12 @@
 """The projector core: apply(event) folds an event into the current-state tables, through the handler its kind's
 feature registered (each feature's projections.py: calls/projections.py, units/projections.py, ...).
 
-Commands call it as they emit events; `openpsap db rebuild` calls it for every event in the log. A handler may
-read only the event (kind, data, occurred_at, actor, id) and the current state.
+A handler receives the event's typed payload (an instance of its kind's class, eventlog/types.py): the very
+instance the command emitted, or, when `openpsap db rebuild` replays the log, one read back from the stored JSON.
+A handler may read only the event (its payload, occurred_at, actor, id) and the current state.
+
+    @handles(UnitDispatched)
+    def _unit_dispatched(db: Session, e: Event, p: UnitDispatched) -> None: ...
 """
 
 from __future__ import annotations
@@ -10,9 +14,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
+
+from openpsap.eventlog.types import EventPayload
+
+P = TypeVar("P", bound=EventPayload)
 
 
 @dataclass
@@ -23,20 +31,22 @@ class Event:
     subject_id: str
     occurred_at: datetime
     actor: str
-    data: dict[str, Any]
+    data: dict[str, Any]  # the payload as the log stores it (JSON)
+    payload: EventPayload | None = None  # the typed payload, when the command that emitted it is at hand
 
 
-Handler = Callable[[Session, Event], None]
-HANDLERS: dict[str, Handler] = {}
+Handler = Callable[[Session, Event, Any], None]
+HANDLERS: dict[str, tuple[type[EventPayload], Handler]] = {}
 TABLES: set[str] = set()  # the state tables the features' projections fill (rebuild empties and refills them)
 
 
-def handles(kind: str) -> Callable[[Handler], Handler]:
-    """Register the handler of one kind of event (a feature's projections.py)."""
-    def register(fn: Handler) -> Handler:
-        if kind in HANDLERS and HANDLERS[kind] is not fn:
-            raise TypeError(f"two projections handle {kind!r}")
-        HANDLERS[kind] = fn
+def handles(kind: type[P]) -> Callable[[Callable[[Session, Event, P], None]], Callable[[Session, Event, P], None]]:
+    """Register the handler of one kind of event (a feature's projections.py), by its payload class."""
+    def register(fn: Callable[[Session, Event, P], None]) -> Callable[[Session, Event, P], None]:
+        name = kind.event_kind
+        if name in HANDLERS and HANDLERS[name][1] is not fn:
+            raise TypeError(f"two projections handle {name!r}")
+        HANDLERS[name] = (kind, fn)
         return fn
 
     return register
@@ -58,13 +68,12 @@ def projected_tables() -> list[str]:
 def apply(db: Session, event: Event) -> None:
     if not HANDLERS:
         from openpsap.eventlog import catalog  # noqa: F401
-    HANDLERS.get(event.kind, _no_state)(db, event)
-
-
-def _no_state(db: Session, event: Event) -> None:
-    """Events that are audit only (logins, password changes, history reads, triage suggestions)."""
-
-
+    entry = HANDLERS.get(event.kind)
+    if entry is None:
+        return  # audit only (logins, password changes, history reads, triage suggestions)
+    cls, handler = entry
+    payload = event.payload if type(event.payload) is cls else cls.model_validate(event.data)
+    handler(db, event, payload)
 def get_or_add(db: Session, model: type, **key: str) -> Any:
     """The row with this primary key, or a new one added to the session (one row per subject)."""
     row = db.get(model, next(iter(key.values())))

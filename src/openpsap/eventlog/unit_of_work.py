@@ -62,6 +62,7 @@ class UnitOfWork:
             occurred_at=self.now,
             actor=self.actor,
             data=data,
+            payload=payload,
         )
         projector.apply(self.session, event)
         self.pending.append(event)

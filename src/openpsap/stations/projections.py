@@ -6,24 +6,24 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from openpsap.eventlog.projector import Event, get_row, handles, projects
+from openpsap.stations.events import AgencyAdded, StationAdded, StationUpdated
 from openpsap.stations.models import Agency, Station
 
 projects('agencies', 'stations')
 
 
-@handles("agency-added")
-def _agency_added(db: Session, e: Event) -> None:
-    db.add(Agency(id=e.data["id"], name=e.data["name"], discipline=e.data["discipline"]))
+@handles(AgencyAdded)
+def _agency_added(db: Session, e: Event, p: AgencyAdded) -> None:
+    db.add(Agency(id=p.id, name=p.name, discipline=p.discipline))
 
 
-@handles("station-added")
-def _station_added(db: Session, e: Event) -> None:
-    d = e.data
-    db.add(Station(id=d["id"], name=d["name"], agency_id=d["agency_id"], lat=d["lat"], lon=d["lon"], address=d.get("address")))
+@handles(StationAdded)
+def _station_added(db: Session, e: Event, p: StationAdded) -> None:
+    db.add(Station(id=p.id, name=p.name, agency_id=p.agency_id, lat=p.lat, lon=p.lon, address=p.address))
 
 
-@handles("station-updated")
-def _station_updated(db: Session, e: Event) -> None:
-    station = get_row(db, Station, e.data["id"])
-    for field, value in e.data["changes"].items():
+@handles(StationUpdated)
+def _station_updated(db: Session, e: Event, p: StationUpdated) -> None:
+    station = get_row(db, Station, p.id)
+    for field, value in p.changes.items():
         setattr(station, field, value)
