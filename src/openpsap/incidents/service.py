@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 import uuid
 from typing import Any
 
@@ -175,9 +177,25 @@ def update(uow: UnitOfWork, *, incident_id: str, changes: dict[str, Any], scale:
     return inc
 
 
+_last_id_prefix = [0]  # milliseconds (48 bits) and a counter (12 bits) of the last id made by this process
+_ordered_ids = threading.Lock()
+
+
+def ordered_id() -> str:
+    """A UUID (version 7 layout: milliseconds, then a counter, then random bits) whose text sorts after every one
+    this process made before, so notes added in one command (at one time) keep the order they were added in: notes
+    are read by time, then id."""
+    with _ordered_ids:
+        prefix = max(time.time_ns() // 1_000_000 << 12, _last_id_prefix[0] + 1)
+        _last_id_prefix[0] = prefix
+    ms, counter = prefix >> 12, prefix & 0xFFF
+    value = ms << 80 | 0x7 << 76 | counter << 64 | 0b10 << 62 | uuid.uuid4().int & ((1 << 62) - 1)
+    return str(uuid.UUID(int=value))
+
+
 def add_note(uow: UnitOfWork, *, incident_id: str, text: str) -> Note:
     get_or_raise(uow.session, incident_id=incident_id)
-    note_id = str(uuid.uuid4())
+    note_id = ordered_id()
     uow.emit(NoteAdded.model_validate({"incident_id": incident_id, "note_id": note_id, "text": text}), "incident", incident_id)
     return uow.row(Note, note_id)
 
