@@ -17,6 +17,7 @@ from openpsap.eventlog.rebuild import rebuild, snapshot
 from tests.conftest import Api
 from tests.integration.test_event_log import _busy_shift
 from tests.integration.test_roles import EIDO
+from tests.integration.test_eido_conveyance import exercise_conveyance_events
 
 LEGACY = Path(__file__).resolve().parents[1] / "data" / "events_from_a38be6a.db"
 
@@ -41,6 +42,7 @@ def test_every_stored_event_round_trips_through_its_class(api: Api) -> None:
     api.put("admin", "/configuration/care", {"document": api.get("admin", "/configuration/care").json()["document"]
                                              | {"referrals": {"x211": {"name": "211"}}}})
     assert api.post("dispatcher", "/eido", EIDO).status_code == 200  # an EIDO from another centre: eido-imported
+    exercise_conveyance_events(api)  # subscriptions, transfers, neighbours' reports (NENA-STA-024)
     with api.database.read() as db:
         seen = _round_trips(list(db.scalars(select(EventRecord).order_by(EventRecord.seq))))
     legacy = Database(f"sqlite:///{LEGACY}")

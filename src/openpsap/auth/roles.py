@@ -13,6 +13,7 @@ class Role(StrEnum):
     outreach = "outreach"
     analyst = "analyst"
     admin = "admin"
+    neighbour_centre = "neighbour_centre"  # another 911 centre: EIDO conveyance only (docs/interop.md)
 
 
 ALL_ROLES = frozenset(Role)

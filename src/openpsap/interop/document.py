@@ -8,6 +8,7 @@ Members this module does not name are allowed (the EIDO is extensible) but not r
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import datetime
 from typing import Any, Literal
 
@@ -201,7 +202,11 @@ def _where(error: ErrorDetails) -> str:
 
 def digest(raw: dict[str, Any]) -> str:
     """The same EIDO gives the same digest whatever its member order and spacing."""
-    return hashlib.sha256(orjson.dumps(raw, option=orjson.OPT_SORT_KEYS)).hexdigest()
+    try:
+        text = orjson.dumps(raw, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # what orjson cannot write (an integer beyond 64 bits): the standard library
+        text = json.dumps(raw, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+    return hashlib.sha256(text).hexdigest()
 
 
 def parse_json(data: bytes | str) -> dict[str, Any]:

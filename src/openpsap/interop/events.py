@@ -21,3 +21,6 @@ class EidoImported(EventPayload):
     calls: dict[str, str] = Field(default_factory=dict)
     notes: dict[str, str] = Field(default_factory=dict)
     changes: list[str] = Field(default_factory=list)
+
+
+from openpsap.interop.conveyance import events as conveyance_events  # noqa: E402, F401 - registers conveyance's kinds
