@@ -60,8 +60,10 @@ def jurisdiction() -> dict[str, Any]:
     return describe()
 
 
-@router.get("/jurisdiction/roads", **allowed(*STAFF))
+@router.get("/jurisdiction/roads", **allowed(*STAFF), response_class=Response,
+            responses={200: {"content": {"application/geo+json": {"schema": {"type": "object"}}},
+                             "description": "a GeoJSON FeatureCollection, one MultiLineString per road class"}})
 async def roads() -> Response:
     """The road network as GeoJSON (a FeatureCollection of MultiLineStrings by OSM road class)."""
     body = await run_in_threadpool(roads_geojson)
-    return Response(body, media_type="application/geo+json", headers={"Cache-Control": "max-age=3600"})
+    return Response(body, media_type="application/geo+json", headers={"Cache-Control": "private, max-age=3600"})
