@@ -15,6 +15,7 @@ from scipy.optimize import linear_sum_assignment
 
 from openpsap.dispatching.plans import Plan, Slot
 from openpsap.errors import InvalidInput, NoMapLocation
+from openpsap.routing.eta_model import EtaModel, active_eta_model
 from openpsap.routing.graph import RoadGraph
 from openpsap.routing.router import Router
 
@@ -93,9 +94,12 @@ def _minutes(seconds: float) -> str:
 class Recommender:
     """Recommends units by road time, asking a Router (routing/router.py); keeps a cache of snapped unit positions."""
 
-    def __init__(self, graph: RoadGraph, router: Router | None = None) -> None:
+    def __init__(self, graph: RoadGraph, router: Router | None = None, model: EtaModel | None = None) -> None:
+        """model: the start-up time per unit type added to each unit's road time (default the process's ETA model,
+        routing/eta_model.py; none: no start-up time)."""
         self.graph = graph
         self.router = router or Router(graph)
+        self.model = model if model is not None else active_eta_model()
         self._snaps: dict[tuple[float, float], int | None] = {}
 
     def _node(self, lat: float, lon: float) -> int | None:
@@ -140,7 +144,7 @@ class Recommender:
             if u.lat is None or u.lon is None:
                 continue
             node = self._node(u.lat, u.lon)
-            eta = float(seconds[node]) if node is not None else math.inf
+            eta = float(seconds[node]) + (self.model.startup(u.unit_type) if self.model else 0.0) if node is not None else math.inf
             views.append((u, eta, haversine_m(lat, lon, u.lat, u.lon)))
         free = [v for v in views if v[0].primary_status != "NotAvailable" and math.isfinite(v[1])]
         needed = [slot.count - len(assigned[k]) for k, slot in enumerate(plan.slots)]
@@ -242,7 +246,9 @@ def default_recommender(speeds_kmh: dict[str, float] | None = None) -> Recommend
     built once per process, network and speed table."""
     from openpsap.routing.graph import default_graph, network_key
 
-    key = (network_key(), *sorted((speeds_kmh or {}).items()))  # an imported jurisdiction has its own graph
+    model = active_eta_model()
+    key = (network_key(), model.key + tuple(sorted(model.startup_s.items())) + (model.other_startup_s,) if model else (),
+           *sorted((speeds_kmh or {}).items()))  # an imported jurisdiction has its own graph
     if key not in _recommenders:
         _recommenders[key] = Recommender(default_graph(speeds_kmh))
     return _recommenders[key]

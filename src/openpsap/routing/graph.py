@@ -243,13 +243,30 @@ def network_key() -> str:
 
 
 def default_graph(speeds_kmh: dict[str, float] | None = None) -> RoadGraph:
-    """The process's network (the shipped San Francisco graph unless use_network chose an imported one) with these
-    speed overrides, built once per process (~1 s for SF)."""
+    """The process's network (the shipped San Francisco graph unless use_network chose an imported one) with the
+    process's ETA model (routing/eta_model.py: its speeds and intersection delay) and these speed overrides on top,
+    built once per process (~1 s for SF)."""
+    from openpsap.routing.eta_model import active_eta_model
+
     with _graphs_lock:
-        source = _active
-        key = (source.name if source else "", *sorted((speeds_kmh or {}).items()))
+        source, model = _active, active_eta_model()
+        key = (source.name if source else "", model.key if model else (), *sorted((speeds_kmh or {}).items()))
         if key not in _graphs:
-            speeds = RoadSpeeds.from_mapping(dict(speeds_kmh or {}))
-            _graphs[key] = (RoadGraph.from_rows(source.rows, speeds, source.restrictions) if source is not None
-                            else RoadGraph.load(speeds=speeds))
+            speeds = RoadSpeeds.from_mapping({**(model.speeds_kmh if model else {}), **dict(speeds_kmh or {})})
+            graph = (RoadGraph.from_rows(source.rows, speeds, source.restrictions) if source is not None
+                     else RoadGraph.load(speeds=speeds))
+            _graphs[key] = with_intersection_delay(graph, model.intersection_s) if model else graph
         return _graphs[key]
+
+
+def with_intersection_delay(graph: RoadGraph, delay_s: float) -> RoadGraph:
+    """The same network with `delay_s` seconds added to every segment that ends at an intersection."""
+    from openpsap.routing import eta_model
+
+    if delay_s <= 0:
+        return graph
+    seconds = eta_model.with_intersection_delay(graph.seconds, graph.metres, graph.origin, graph.snappable, delay_s)
+    delayed = RoadGraph(graph.lat, graph.lon, seconds, graph.metres, max_snap_m=graph.max_snap_m,
+                        snappable=graph.snappable, origin=graph.origin, arrival=graph.arrival)
+    delayed.road_class, delayed.road_class_names = graph.road_class, graph.road_class_names
+    return delayed

@@ -141,6 +141,7 @@ def _run(db, loaded, roster, seed: int, speed: float | None):  # noqa: ANN001, A
     from openpsap.simulation.replay import Replay
 
     settings = Settings()
+    settings.use_eta_model()  # OPENPSAP_ETA_MODEL: the calibrated travel times
     with Progress(TextColumn("replaying calls"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console) as bar:
         task = bar.add_task("replay", total=len(loaded.calls))
