@@ -72,6 +72,44 @@ def import_(
     console.print(f"{name} is now the jurisdiction the servers route and geocode on (restart running servers).")
 
 
+@jurisdiction_app.command("roster")
+def roster_(
+    stations: Annotated[Path, typer.Option("--stations", help="Stations CSV: id,name,agency,lat,lon (optional columns "
+                                                             "discipline: fire|police|ems, address).")],
+    units: Annotated[Path, typer.Option("--units", help="Units CSV: id,type,capabilities,station (capabilities "
+                                                       "separated by ';' or spaces, e.g. als;transport).")],
+    plans: Annotated[Path | None, typer.Option("--plans", help="Response plans YAML, in the format of `openpsap "
+                                                              "configuration export response-plans`.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    database_url: DatabaseUrl = "",
+) -> None:
+    """Add a centre's stations, units and (optionally) response plans from files, in one transaction: every row is
+    checked first and a problem is reported by file, line and column, with nothing written."""
+    from openpsap.cli import _database, _settings
+    from openpsap.eventlog.unit_of_work import CommandRunner
+    from openpsap.jurisdiction import roster
+
+    try:
+        read = roster.read(stations, units, plans)
+    except CADError as exc:
+        _fail(exc.message)
+    database = _database(_settings(database_url))
+    try:
+        with CommandRunner(database).unit_of_work(actor="cli") as uow:
+            summary = roster.store(uow, read, source=f"roster import {plans.name}" if plans else "roster import")
+    except CADError as exc:
+        _fail(exc.message)
+    finally:
+        database.dispose()
+    if as_json:
+        print(json.dumps(summary, indent=2))
+        return
+    types = ", ".join(f"{n} {t}" for t, n in sorted(summary["unit_types"].items()))
+    console.print(f"added {summary['stations']} stations and {summary['units']} units ({types}); "
+                  f"{summary['agencies_added']} new agencies" + ("; response plans set" if summary["plans"] else ""))
+    console.print("edit them in the console's admin screen; `openpsap configuration export response-plans` shows the plans")
+
+
 @jurisdiction_app.command("list")
 def list_(database_url: DatabaseUrl = "") -> None:
     """The imported jurisdictions; * marks the one the servers use (none: San Francisco as shipped)."""
