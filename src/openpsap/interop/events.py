@@ -24,3 +24,4 @@ class EidoImported(EventPayload):
 
 
 from openpsap.interop.conveyance import events as conveyance_events  # noqa: E402, F401 - registers conveyance's kinds
+from openpsap.interop.cap import events as cap_events  # noqa: E402, F401 - registers the public alerts' kinds
