@@ -16,7 +16,7 @@ from openpsap.errors import Conflict, InvalidInput
 from openpsap.units.models import Unit
 from openpsap.configuration.events import ConfigurationChanged
 
-_parsed: dict[str, tuple[int, Any]] = {}
+_parsed: dict[tuple[str, str], tuple[tuple[Any, ...], Any]] = {}  # (database, key) -> ((version, set at), parsed)
 _lock = threading.Lock()
 
 
@@ -61,19 +61,22 @@ def stored(db: Session, key: str) -> ConfigurationDocument | None:
 
 def current(db: Session, key: str, fallback: Callable[[], Any]) -> Any:
     """The parsed document the log last set, or `fallback()` (the shipped file) when it never set one.
-    Parsed once per version: a cheap version read per call keeps every server up to date."""
-    version = db.scalar(select(ConfigurationDocument.version).where(ConfigurationDocument.key == key))
-    if version is None:
+    Parsed once per version: a cheap version read per call keeps every server up to date. The memory is per
+    database and version (with the time it was set), so two databases in one process never share a document."""
+    found = db.execute(select(ConfigurationDocument.version, ConfigurationDocument.changed_at)
+                       .where(ConfigurationDocument.key == key)).first()
+    if found is None:
         return fallback()
-    hit = _parsed.get(key)
-    if hit is not None and hit[0] == version:
+    memo = (str(db.get_bind().engine.url), key)
+    hit = _parsed.get(memo)
+    if hit is not None and hit[0] == tuple(found):
         return hit[1]
     row = db.get(ConfigurationDocument, key)
     if row is None:  # removed meanwhile (a rebuild): the file again
         return fallback()
     parsed = documents.check(key, row.document)
     with _lock:
-        _parsed[key] = (row.version, parsed)
+        _parsed[memo] = ((row.version, row.changed_at), parsed)
     return parsed
 
 
