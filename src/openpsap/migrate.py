@@ -48,4 +48,7 @@ def head() -> str:
     """The newest schema revision this version ships."""
     from alembic.script import ScriptDirectory
 
-    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    revision = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    if revision is None:
+        raise RuntimeError("the package ships no schema migrations: reinstall openpsap")
+    return revision

@@ -18,6 +18,7 @@ from tests.conftest import Api
 from tests.integration.test_event_log import _busy_shift
 from tests.integration.test_roles import EIDO
 from tests.integration.test_eido_conveyance import exercise_conveyance_events
+from tests.integration.test_cap_alerts import exercise_alert_events
 
 LEGACY = Path(__file__).resolve().parents[1] / "data" / "events_from_a38be6a.db"
 
@@ -43,6 +44,7 @@ def test_every_stored_event_round_trips_through_its_class(api: Api) -> None:
                                              | {"referrals": {"x211": {"name": "211"}}}})
     assert api.post("dispatcher", "/eido", EIDO).status_code == 200  # an EIDO from another centre: eido-imported
     exercise_conveyance_events(api)  # subscriptions, transfers, neighbours' reports (NENA-STA-024)
+    exercise_alert_events(api)  # CAP public alerts: issued, updated, cancelled
     with api.database.read() as db:
         seen = _round_trips(list(db.scalars(select(EventRecord).order_by(EventRecord.seq))))
     legacy = Database(f"sqlite:///{LEGACY}")

@@ -38,6 +38,8 @@ BAD_TOKEN = "not-a-real-token-0123456789abcdefghijklmnopqrstuv"
 # HTTP routes under /api/v1 that are not APIRoutes (FastAPI's own documentation pages): public by design
 DOC_PAGES = {f"{API}/openapi.json", f"{API}/docs"}
 WS_STREAM = f"{API}/stream"
+WS_CONVEYANCE = f"{API}/IncidentData/ent"  # NENA-STA-024 subscribe/notify: tested in test_eido_conveyance.py
+WS_SPEECH = (f"{API}/calls/{{call_id}}/audio", f"{API}/calls/{{call_id}}/transcript")  # tested in test_speech_live.py
 
 
 # ---------------------------------------------------------------------------------------------
@@ -146,8 +148,20 @@ def path_values(api: Api) -> dict[str, str]:
     assert spare.status_code in (201, 409), spare.text
     return {"incident_id": incident, "call_id": call.json()["id"], "unit_id": "M10", "station_id": "FS01",
             "caller_number": "415-555-0100", "follow_up_id": task.json()["id"], "username": "spare",
-            "key": "care"}
+            "key": "care", "neighbour": "marin", "subscription_id": "no-such-subscription",
+            "incidentID": "urn:emergency:uid:incidentid:0:psap.example.org", "alert_id": "no-such-alert"}
 
+
+_PROLOGUE = {"lastUpdateTimeStamp": "2026-11-27T10:00:00Z", "updatedByAgencyReference": {"$ref": "psap.example.org"}}
+EIDO = {"$id": "urn:emergency:uid:incidentid:1:psap.example.org", **_PROLOGUE, "eidoVersion": "1.0",  # a minimal EIDO
+        "issuingElementIdentification": "cad.psap.example.org",
+        "agencyComponent": [{"$id": "psap.example.org", **_PROLOGUE, "agencyRoleDescriptionRegistryText": ["CallReceiving"],
+                             "agencyType": ["psap"]}],
+        "incidentComponent": {"$id": "urn:emergency:uid:eidodatacomponent:1:psap.example.org", **_PROLOGUE,
+                              "incidentTypeCommonRegistryText": "FALL", "incidentCommonPriorityNumber": 6}}
+ALERT = {"event": "gas leak", "urgency": "Immediate", "severity": "Severe", "certainty": "Observed",  # a CAP public alert
+         "headline": "Gas leak: keep away from Fell St", "instruction": "Keep away; keep windows closed.",
+         "area": {"description": "Fell St near Gough St", "circle": {"lat": 37.7765, "lon": -122.426, "radius_km": 0.5}}}
 
 CARE_YAML = """\
 follow_up_kinds:
@@ -189,6 +203,12 @@ SAMPLE_BODIES: dict[str, Callable[[dict[str, str]], Any]] = {
     "POST /api/v1/follow-ups": lambda ids: {"kind": "callback", "incident_id": ids["incident_id"]},
     "PATCH /api/v1/follow-ups/{follow_up_id}": lambda ids: {"note": "left a message"},
     "POST /api/v1/calls/{call_id}/callback-attempts": lambda ids: {"result": "no_answer"},
+    "POST /api/v1/eido": lambda ids: EIDO,
+    "POST /api/v1/incidents/{incident_id}/alerts": lambda ids: ALERT,
+    "PUT /api/v1/alerts/{alert_id}": lambda ids: ALERT,
+    "POST /api/v1/alerts/{alert_id}/cancel": lambda ids: {"note": "the gas main is repaired; the area is safe"},
+    "POST /api/v1/incidents/{incident_id}/transfer": lambda ids: {"neighbour": ids["neighbour"]},
+    "POST /api/v1/neighbours/{neighbour}/subscriptions": lambda ids: {"incident": ids["incidentID"]},
 }
 
 
@@ -298,7 +318,7 @@ def test_every_api_route_declares_known_roles_that_match_what_it_enforces(sqlite
         path = getattr(route, "path", "") or ""
         if path.startswith(f"{API}/") and not isinstance(original, APIRoute):
             others.add((type(original).__name__, path))
-    expected = {("Route", p) for p in DOC_PAGES} | {(APIWebSocketRoute.__name__, WS_STREAM)}
+    expected = {("Route", p) for p in DOC_PAGES} | {(APIWebSocketRoute.__name__, p) for p in (WS_STREAM, WS_CONVEYANCE, *WS_SPEECH)}
     assert others <= expected, f"unchecked non-API routes under {API}: {sorted(others - expected)}"
 
     # the OpenAPI document lists the same roles, so clients can read them

@@ -89,3 +89,17 @@ class PrearrivalStepGiven(EventPayload):
     set: str
     step: int
     say: str
+
+
+class TranscriptSegment(EventPayload):
+    """A stretch of the caller's speech transcribed live from the call audio: id (call), text, start_s and end_s
+    (seconds from the start of the call audio), model (the speech model version), language, non_english."""
+
+    event_kind = "transcript-segment"
+    id: str
+    text: str
+    start_s: float
+    end_s: float
+    model: str
+    language: str | None = None
+    non_english: bool | None = None

@@ -14,6 +14,7 @@ PRIVATE_READERS = frozenset({"call_taker", "dispatcher", "supervisor"})
 FIELDS: dict[str, tuple[str, ...]] = {
     "call-received": ("caller_number", "narrative"),
     "call-updated": ("changes.caller_number", "changes.narrative"),
+    "transcript-segment": ("text",),
     "triage-suggested": ("result.evidence.*.matched", "result.notes", "result.protocol.questions.*.prefilled.evidence",
                          "result.protocol.prefilled"),
     "care-plan-noted": ("caller_number", "note"),

@@ -65,8 +65,11 @@ def resolve_prompt(setting: str) -> str | None:
 
 
 class WhisperTranscriber:
+    temperature: tuple[float, ...] = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)  # faster-whisper's own fallback (see __init__)
+    tokens_per_second: float | None = None
     def __init__(self, folder: ModelFolder, *, threads: int = 0, prompt: str | None = None, beam_size: int = 5,
-                 vad: bool = True, compute_type: str = "int8", condition: bool = False) -> None:
+                 vad: bool = True, compute_type: str = "int8", condition: bool = False,
+                 fallback: bool = True, tokens_per_second: float | None = None) -> None:
         os.environ["HF_HUB_OFFLINE"] = "1"  # belt and braces: the folder is local and complete
         from faster_whisper import WhisperModel
 
@@ -76,6 +79,12 @@ class WhisperTranscriber:
         self.model = folder.version
         self.multilingual = bool(self._whisper.model.is_multilingual)
         self.prompt, self.beam_size, self.vad, self.condition = prompt, beam_size, vad, condition
+        # fallback: decode an unsure window again at higher temperatures (live calls turn it off: a stretch cut
+        # mid-word is often "unsure", and each retry costs a whole decode while the caller keeps talking)
+        self.temperature = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0) if fallback else (0.0,)
+        # a bound on the words a stretch can hold: a short stretch cut mid-word can send Whisper into a loop
+        # ("9-1-1-1-1-...") that runs to its 448-token limit and takes seconds (live calls set it)
+        self.tokens_per_second = tokens_per_second
 
     def transcribe(self, audio: Audio) -> Transcript:
         notes: list[str] = []
@@ -110,6 +119,8 @@ class WhisperTranscriber:
         import ctranslate2
 
         ctranslate2.set_random_seed(SEED)
+        limit = None if self.tokens_per_second is None else int(self.tokens_per_second * audio.duration_s) + 8
         return self._whisper.transcribe(
             audio.samples, language=language, beam_size=self.beam_size, initial_prompt=self.prompt,
-            vad_filter=self.vad, condition_on_previous_text=self.condition)
+            vad_filter=self.vad, condition_on_previous_text=self.condition, temperature=self.temperature,
+            max_new_tokens=limit)

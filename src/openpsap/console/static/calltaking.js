@@ -7,6 +7,7 @@
 import { enc, get, me, patch, post } from "./api.js";
 import { announce, debounce, elapsed, FLAG_WORDS, fill, h } from "./dom.js";
 import { CallerHistory, ChildProtocol, SilentCallback } from "./care.js";
+import { LiveTranscript } from "./livetranscript.js";
 import { LocationFields } from "./location.js";
 import { NearbyIncidents } from "./nearby.js";
 import { PreArrival } from "./prearrival.js";
@@ -33,6 +34,7 @@ export class CallTaking {
     this.protocol = new ProtocolInterview({ onChange: () => this.triage() });
     this.instructions = new PreArrival({ onGiven: (set, step) => this.stepGiven(set, step) });
     this.stepsGiven = []; // steps given before the call is recorded: sent with it
+    this.live = new LiveTranscript({ onFinal: (m) => this.heard(m) });
     this.build(root);
     this.reset();
     this.setOpenCall(null);
@@ -79,6 +81,7 @@ export class CallTaking {
       this.where.element,
       this.nearby.element,
       field("ct-narrative", "Narrative", this.narrative),
+      this.live.element,
       h("p", { id: "ct-narrative-help", class: "visually-hidden" }, "Triage updates as you type. Control Enter creates the incident."),
       this.callback.element,
       this.triageBox,
@@ -137,6 +140,7 @@ export class CallTaking {
 
   reset(focus = false) {
     this.callId = null;
+    this.live.close();
     this.receivedAt = new Date().toISOString();
     for (const el of [this.number, this.narrative, this.type]) el.value = "";
     this.where.reset();
@@ -200,6 +204,7 @@ export class CallTaking {
     if (call.lat != null) this.where.setPoint(call.lat, call.lon);
     else if (call.address) this.where.setAddress(call.address);
     this.setOpenCall(call);
+    this.live.open(call.id);
     this.callback.update(call.id, !call.narrative?.trim());
     if (call.caller_number || call.address) this.history.show(call.id);
     this.narrative.focus();
@@ -217,6 +222,18 @@ export class CallTaking {
     await this.endCall();
     this.history.clear();
     this.reset();
+  }
+
+  /** A final stretch of the caller's words from the live transcript (already added to the call's narrative on the
+   * server): added here too, and triage runs again. Unsaved typing stays, and is saved with the words. */
+  heard(m) {
+    if (m.call_id !== this.callId) return;
+    const before = this.narrative.value;
+    this.narrative.value = before.trim() ? `${before.trimEnd()} ${m.text}` : m.text;
+    if (before === this.savedWords) this.savedWords = this.narrative.value; // the server added the same words
+    else this.saveWords();
+    this.callback.update(this.callId, !this.narrative.value.trim());
+    this.triage();
   }
 
   async saveWords() {
@@ -240,6 +257,7 @@ export class CallTaking {
     this.setOpenCall(mine);
     if (mine.incident_id) return;
     this.callId = mine.id;
+    this.live.open(mine.id);
     this.receivedAt = mine.received_at;
     this.number.value = mine.caller_number || "";
     this.channel.value = mine.channel;
