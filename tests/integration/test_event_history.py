@@ -34,6 +34,18 @@ def _round_trips(records: list[EventRecord]) -> Counter[str]:
     return seen
 
 
+def _a_spoken_segment(api: Api) -> None:
+    from openpsap.eventlog.unit_of_work import CommandRunner
+    from openpsap.speech.record import record_segment
+    from openpsap.speech.transcriber import Transcript
+
+    call = api.post("call_taker", "/calls", {"channel": "voice", "caller_number": "415-555-0100"}).json()["id"]
+    said = Transcript(text="my husband is not breathing", segments=[], duration_s=2.0, language="en", model="tiny.en",
+                      non_english=None)
+    with CommandRunner(api.database).unit_of_work(actor="call_taker") as uow:
+        record_segment(uow, call_id=call, transcript=said, start_s=0.0, end_s=2.0, scale=None)
+
+
 def test_every_stored_event_round_trips_through_its_class(api: Api) -> None:
     _busy_shift(api)
     incident = api.post("dispatcher", "/incidents", {"incident_type": "FALL", "priority": "P3",
@@ -45,6 +57,7 @@ def test_every_stored_event_round_trips_through_its_class(api: Api) -> None:
     assert api.post("dispatcher", "/eido", EIDO).status_code == 200  # an EIDO from another centre: eido-imported
     exercise_conveyance_events(api)  # subscriptions, transfers, neighbours' reports (NENA-STA-024)
     exercise_alert_events(api)  # CAP public alerts: issued, updated, cancelled
+    _a_spoken_segment(api)  # live speech: transcript-segment
     with api.database.read() as db:
         seen = _round_trips(list(db.scalars(select(EventRecord).order_by(EventRecord.seq))))
     legacy = Database(f"sqlite:///{LEGACY}")
