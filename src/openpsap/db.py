@@ -252,7 +252,7 @@ def json_text(value: Any) -> str:
     try:
         return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY).decode()
     except TypeError:
-        return json.dumps(value)
+        return json.dumps(value, ensure_ascii=False)
 
 
 def json_value(text: str | bytes) -> Any:

@@ -7,14 +7,12 @@ role x route matrix from these declarations.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-import orjson
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
@@ -23,7 +21,7 @@ from openpsap.auth import service as auth_service
 from openpsap.auth.roles import Role
 from openpsap.auth.service import Principal
 from openpsap.eventlog.unit_of_work import CommandRunner, UnitOfWork
-from openpsap.db import Database
+from openpsap.db import Database, json_text
 from openpsap.errors import Forbidden, Unauthorized
 
 SESSION_COOKIE = "openpsap_session"
@@ -139,11 +137,8 @@ class Command:
 
 
 def json_bytes(result: Any) -> bytes:
-    """A command's answer as JSON: orjson, or the standard library for what orjson does not write."""
-    try:
-        return orjson.dumps(result, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY)
-    except TypeError:
-        return json.dumps(result, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
+    """A command's answer as JSON: the same encoding as the JSON the database stores (db.json_text)."""
+    return json_text(result).encode()
 
 
 async def command(request: Request, principal: CurrentPrincipal) -> Command:

@@ -9,40 +9,35 @@ from typing import Any
 from openpsap.eventlog.types import EventPayload
 
 
-class PublicAlertIssued(EventPayload):
-    """A supervisor issued a public alert (CAP 1.2 msgType Alert) from an incident: alert_id, incident_id, sender, identifier and sent (of the CAP message), status (Actual, Exercise, Test), info (event, category, urgency, severity, certainty, headline, description, instruction, response_types, expires, area_desc, polygon or circle, incident_type in public words)."""
+class _AlertMessage(EventPayload):
+    """What every CAP message of an alert carries: the alert, its incident, and the message's CAP identity."""
 
-    event_kind = "public-alert-issued"
     alert_id: str
     incident_id: str
     sender: str
     identifier: str
     sent: str
+
+
+class PublicAlertIssued(_AlertMessage):
+    """A supervisor issued a public alert (CAP 1.2 msgType Alert) from an incident: alert_id, incident_id, sender, identifier and sent (of the CAP message), status (Actual, Exercise, Test), info (event, category, urgency, severity, certainty, headline, description, instruction, response_types, expires, area_desc, polygon or circle, incident_type in public words)."""
+
+    event_kind = "public-alert-issued"
     status: str
     info: dict[str, Any]
 
 
-class PublicAlertUpdated(EventPayload):
+class PublicAlertUpdated(_AlertMessage):
     """A supervisor updated a public alert (CAP msgType Update, referencing the earlier messages): alert_id, incident_id, sender, identifier, sent, references ("sender,identifier,sent" of each earlier message), info (the whole new content)."""
 
     event_kind = "public-alert-updated"
-    alert_id: str
-    incident_id: str
-    sender: str
-    identifier: str
-    sent: str
     references: list[str]
     info: dict[str, Any]
 
 
-class PublicAlertCancelled(EventPayload):
+class PublicAlertCancelled(_AlertMessage):
     """A supervisor cancelled a public alert (CAP msgType Cancel, referencing the earlier messages): alert_id, incident_id, sender, identifier, sent, references, note (why, for the public)."""
 
     event_kind = "public-alert-cancelled"
-    alert_id: str
-    incident_id: str
-    sender: str
-    identifier: str
-    sent: str
     references: list[str]
     note: str = ""
